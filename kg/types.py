@@ -18,6 +18,8 @@ __all__ = [
     "Sentence",
     "Mention",
     "Entity",
+    "Relation",
+    "Event",
     "DocumentResult",
 ]
 
@@ -96,6 +98,42 @@ class Entity(NamedTuple):
     alt_labels: frozenset[str]
 
 
+class Relation(NamedTuple):
+    """A relation ``subject predicate object`` read from one sentence.
+
+    ``predicate`` is the local name of an ``akg:`` relation property (``memberOf``, ``leads``...);
+    the two mentions are the evidence, resolved to entities through
+    :attr:`DocumentResult.referent`.
+    """
+
+    subject: Mention
+    predicate: str
+    object: Mention
+    sentence: Sentence
+    confidence: float
+
+
+class Event(NamedTuple):
+    """Something that happened, read from one sentence (an arrest, an order, a payment...).
+
+    ``kind`` is the local name of an ``akg:Event`` subclass; ``trigger`` the span of the word
+    that says so, as ``(start, end)``; participants are mentions; ``date``, ``count`` and
+    ``amount`` are as the text gives them (``date`` ISO 8601 when it could be resolved).
+    """
+
+    kind: str
+    trigger: tuple[int, int]
+    sentence: Sentence
+    agents: tuple[Mention, ...] = ()
+    targets: tuple[Mention, ...] = ()
+    places: tuple[Mention, ...] = ()
+    date: str | None = None
+    count: int | None = None
+    amount: str | None = None
+    quote: str | None = None
+    confidence: float = 0.5
+
+
 @dataclass
 class DocumentResult:
     """What the pipeline read from one document."""
@@ -105,3 +143,5 @@ class DocumentResult:
     mentions: list[Mention]
     entities: list[Entity]
     referent: dict[Mention, str]  # mention -> Entity.key
+    relations: list[Relation] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
