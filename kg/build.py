@@ -15,17 +15,21 @@ from typing import Any
 
 from spacy.language import Language
 
+from kg.events import events, implied_relations
 from kg.explore import write_explorer
-from kg.ingest import read_documents
+from kg.ingest import find_inputs, read_documents
+from kg.quotes import quotations
 from kg.mentions import mentions, sentences
-from kg.network import cooccurrence_graph, figures
+from kg.network import analyse_store
 from kg.rdf import context_iri, document_graph
+from kg.relations import relations
 from kg.resolve import resolve
-from kg.store import KGStore
-from kg.types import Document, DocumentResult, IngestError
+from kg.segment import layout, mask
+from kg.store import STORE_DIR, KGStore
+from kg.types import Document, DocumentResult, IngestError, Section
 from kg.validate import Validator
 
-__all__ = ["BuildReport", "analyse", "build"]
+__all__ = ["BuildReport", "add_documents", "analyse", "build", "parse", "write_outputs"]
 
 
 @dataclass
@@ -47,25 +51,51 @@ class BuildReport:
         return not self.failures and not self.violations
 
 
-def analyse(doc: Any, document: Document) -> DocumentResult:
+def analyse(doc: Any, document: Document, *, sections: list[Section] | None = None) -> DocumentResult:
     """Read one parsed document: its sentences, mentions, entities and referents.
 
     Parameters
     ----------
     doc
-        The spaCy ``Doc`` of ``document.text``.
+        The spaCy ``Doc`` of ``document.text`` (or of the text with its furniture masked).
     document
         The document it was parsed from.
+    sections
+        The stories of the document (see :func:`kg.segment.layout`).
     """
     found = list(mentions(doc))
-    entities, referent = resolve(found)
+    entities, referent = resolve(found, text=document.text, scope=document.digest[:12])
+    happened = sorted([*events(doc, found, date=document.date, sections=sections or ()),
+                       *quotations(doc, found, date=document.date, sections=sections or ())],
+                      key=lambda event: event.trigger)
     return DocumentResult(
         document=document,
         sentences=sentences(doc),
         mentions=found,
         entities=entities,
         referent=referent,
+        sections=list(sections or []),
+        relations=[*relations(doc, found), *implied_relations(happened)],
+        events=happened,
     )
+
+
+def parse(
+    nlp: Language, documents: Iterable[Document], *, batch_size: int = 16
+) -> Iterator[tuple[Any, Document, list[Section]]]:
+    """Parse documents with their page furniture masked: yield ``(doc, document, sections)``.
+
+    The text the parser sees has the same length and offsets as ``document.text``; only
+    furniture (menus, app banners, repeated headlines) is blanked (see :mod:`kg.segment`).
+    """
+
+    def texts() -> Iterator[tuple[str, tuple[Document, list[Section]]]]:
+        for document in documents:
+            page = layout(document.text, title=document.title)
+            yield mask(document.text, page.furniture), (document, page.sections)
+
+    for doc, (document, sections) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
+        yield doc, document, sections
 
 
 def build(
@@ -83,7 +113,9 @@ def build(
     paths
         Files and folders to read (see :func:`kg.ingest.read_documents`).
     outdir
-        Where ``graph.ttl``, ``graph.html`` and ``analysis.json`` are written.
+        Where ``graph.ttl``, ``graph.html``, ``analysis.json`` and the Oxigraph store
+        ``store/`` are written. A store already there is emptied first: a build holds
+        exactly the documents in ``paths`` (:func:`kg.incremental.add` adds to one).
     nlp
         The spaCy pipeline (see :func:`kg.nlp.load_pipeline`).
     validate
@@ -96,45 +128,100 @@ def build(
     kg.ingest.MissingInputError
         If a path does not exist; nothing is built then.
     """
+    paths = list(paths)
+    next(iter(find_inputs(paths)), None)  # a missing path raises before anything is touched
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    store = KGStore(out / STORE_DIR)
+    store.clear()  # a build holds exactly the documents it was given; `kg add` adds to it
+    report = add_documents(
+        store, read_documents(paths), nlp=nlp, validate=validate, on_failure=on_failure
+    )
+    report.triples = store.count_triples()
+    report.outputs = write_outputs(store, out)
+    report.analysis = json.loads(report.outputs["analysis.json"].read_text(encoding="utf-8"))
+    return report
+
+
+def add_documents(
+    store: KGStore,
+    items: Iterable[Document | IngestError],
+    *,
+    nlp: Language,
+    validate: bool = True,
+    on_failure: Callable[[IngestError], None] | None = None,
+) -> BuildReport:
+    """Analyse each document of ``items`` and write its graph into ``store``.
+
+    Each document's graph is written in one transaction, replacing any graph the store held
+    for the same source (an older version of the file), so a process killed half-way leaves
+    whole documents only.
+
+    Parameters
+    ----------
+    store
+        Where the graphs go, one named graph per document (its ``nif:Context`` IRI).
+    items
+        Documents, and inputs that could not be read (from :func:`kg.ingest.read_documents`).
+    nlp, validate, on_failure
+        As for :func:`build`.
+    """
     report = BuildReport()
-    store = KGStore()
     validator = Validator() if validate else None
+    by_source: dict[str, set[str]] = {}
+    for graph_iri, source in store.documents().items():
+        by_source.setdefault(source, set()).add(graph_iri)
 
     def fail(error: IngestError) -> None:
         report.failures.append(error)
         if on_failure is not None:
             on_failure(error)
 
-    def documents() -> Iterator[tuple[str, Document]]:
-        for item in read_documents(paths):
+    def documents() -> Iterator[Document]:
+        for item in items:
             if isinstance(item, IngestError):
                 fail(item)
             else:
-                yield item.text, item
+                yield item
 
-    for doc, document in nlp.pipe(documents(), as_tuples=True):
+    for doc, document, sections in parse(nlp, documents()):
         try:
-            result = analyse(doc, document)
+            result = analyse(doc, document, sections=sections)
             graph = document_graph(result)
         except Exception as err:  # one bad document costs one document
             fail(IngestError(document.source, f"could not be analysed: {err}"))
             continue
         if validator is not None:
             report.violations += [f"{document.source}: {v}" for v in validator.violations(graph)]
-        store.add_graph(graph, context_iri(document))
+        context = context_iri(document)
+        store.replace_graphs(graph, context, by_source.pop(document.source, ()))
         report.documents += 1
         report.mentions += len(result.mentions)
         report.entities.update(entity.key for entity in result.entities)
-
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    report.triples = store.count_triples()
-    report.outputs["graph.ttl"] = store.write_turtle(out / "graph.ttl")
-    network = cooccurrence_graph(store)
-    report.analysis = figures(network)
-    report.outputs["analysis.json"] = _write_json(out / "analysis.json", report.analysis)
-    report.outputs["graph.html"] = write_explorer(network, out / "graph.html")
     return report
+
+
+def write_outputs(
+    store: KGStore, outdir: str | os.PathLike[str], *, explorer_top: int | None = None
+) -> dict[str, Path]:
+    """Write ``graph.ttl``, ``analysis.json`` and ``graph.html`` of ``store`` into ``outdir``.
+
+    The network figures are first written into the store's analysis graph
+    (:func:`kg.network.analyse_store`); ``explorer_top`` keeps the explorer to that many
+    actors of highest PageRank and the links among them.
+
+    Returns
+    -------
+    dict
+        Output name -> path written.
+    """
+    out = Path(outdir)
+    # the figures go into the store's analysis graph first, so graph.ttl and SPARQL see them
+    network, analysis = analyse_store(store)
+    outputs = {"graph.ttl": store.write_turtle(out / "graph.ttl")}
+    outputs["analysis.json"] = _write_json(out / "analysis.json", analysis)
+    outputs["graph.html"] = write_explorer(network, out / "graph.html", top=explorer_top)
+    return outputs
 
 
 def _write_json(path: Path, data: Any) -> Path:

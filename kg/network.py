@@ -1,41 +1,109 @@
-"""The knowledge graph projected into networkx, and its figures.
+"""The knowledge graph projected into networkx, its figures, and the figures written back.
 
-Actors and places are nodes; two of them are linked when they are named in one sentence,
-weighted by the number of such sentences (relations replace co-occurrence as they are
-extracted). Figures follow networkx: degree, weighted degree and PageRank.
+Projection (:func:`actor_graph`) reads the store with SPARQL and returns a
+``networkx.MultiDiGraph``:
+
+- **nodes** are the entities (actors and places: anything typed with an ``akg:`` class that is
+  not an event or an article), keyed by IRI, with ``label``, ``cls`` (the contract class,
+  used for colour), ``types``, ``mentions`` and ``evidence`` (sentences naming it);
+- **relation edges** (``kind="relation"``) come from the asserted ``akg:`` relation triples and
+  their ``rdf:Statement`` reifications: one edge per ``(subject, property, object)``, keyed by
+  the property's local name, ``weight`` = the number of statements (places it was read);
+  symmetric properties (``owl:SymmetricProperty`` in the ontology) are stored once per pair
+  with ``directed=False``;
+- **events** (``akg:Event`` and its subclasses, or anything with ``akg:agent``/``akg:target``)
+  are, with ``events="collapse"`` (default), edges ``agent -> target`` labelled with the
+  event type (``kind="event"``; an event without agent or target links its participants to
+  its ``akg:place`` with ``"<type> in"``, such as ``"Arrest in"``); with ``events="nodes"`` they are nodes of class ``Event`` linked by
+  ``agent``/``target``/``place`` edges; ``events="drop"`` leaves them out;
+- **co-occurrence edges** (``kind="co-occurrence"``, relation ``"co-occurs"``, undirected):
+  two entities named in one sentence, weighted by the number of such sentences. With
+  ``cooccurrence="fallback"`` (default) a pair gets one only when no relation or event links
+  it, so the network is never emptier than the text, and relations win where they exist;
+  ``"always"`` keeps them all as a lighter layer (see ``cooccurrence_weight`` in
+  :func:`collapse`); ``"none"`` drops them.
+
+Figures are computed on :func:`collapse`: the undirected simple graph of the projection, one
+edge per linked pair, weighted by the sum of its edges' weights. One function per measure,
+networkx style: :func:`pagerank`, :func:`betweenness`, :func:`communities`,
+:func:`components`, :func:`participation`, :func:`brokers`; :func:`figures` runs them all,
+stores them on the nodes and returns the report that becomes ``analysis.json``;
+:func:`figures_graph` turns them into RDF (``akg:degree``, ``akg:pageRank``,
+``akg:betweenness``, ``akg:community``) and :func:`analyse_store` puts that into the store's
+named graph :data:`ANALYSIS_GRAPH`, replaced on each run.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from functools import cache
+from itertools import pairwise
+from typing import Any, Literal
 
 import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib import Literal as RDFLiteral
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.store import KGStore
+from kg.types import ACTOR_CLASSES
+from kg.vocab import AKG, bind_namespaces
 
-__all__ = ["CO_OCCURS", "MAX_EVIDENCE", "cooccurrence_graph", "figures", "top_nodes"]
+__all__ = [
+    "ANALYSIS_GRAPH",
+    "CO_OCCURS",
+    "MAX_EVIDENCE",
+    "CooccurrenceMode",
+    "EventMode",
+    "actor_graph",
+    "analyse_store",
+    "betweenness",
+    "brokers",
+    "collapse",
+    "communities",
+    "components",
+    "cooccurrence_graph",
+    "figures",
+    "figures_graph",
+    "find_node",
+    "pagerank",
+    "participation",
+    "shortest_connection",
+    "top_nodes",
+]
 
 #: Evidence sentences kept per node and per edge, so big graphs stay a reasonable size.
 MAX_EVIDENCE = 20
 #: The relation name of a link read from two names in one sentence.
 CO_OCCURS = "co-occurs"
+#: The named graph holding the figures written back by :func:`analyse_store`.
+ANALYSIS_GRAPH = URIRef("https://w3id.org/actorkg/analysis")
 
-_NODES = """
-SELECT ?e ?label ?cls (COUNT(DISTINCT ?m) AS ?mentions) WHERE {
-  ?m itsrdf:taIdentRef ?e .
+EventMode = Literal["collapse", "nodes", "drop"]
+CooccurrenceMode = Literal["fallback", "always", "none"]
+EVENT_MODES: tuple[str, ...] = ("collapse", "nodes", "drop")
+COOCCURRENCE_MODES: tuple[str, ...] = ("fallback", "always", "none")
+
+_AKG = str(AKG._NS)
+# akg: properties that are not relations between two entities
+_NOT_RELATIONS = {
+    str(p) for p in (AKG.agent, AKG.target, AKG.place, AKG.date, AKG.count, AKG.amount,
+                     AKG.trigger, AKG.subjectMention, AKG.objectMention, AKG.confidence,
+                     AKG.degree, AKG.pageRank, AKG.betweenness, AKG.community, AKG.title,
+                     AKG.countryCode)
+}
+_ROLES = {str(AKG.agent): "agent", str(AKG.target): "target", str(AKG.place): "place"}
+
+_ENTITIES = """
+SELECT ?e ?label ?cls WHERE {
   ?e rdfs:label ?label ; a ?cls .
   FILTER(STRSTARTS(STR(?cls), STR(akg:)))
-} GROUP BY ?e ?label ?cls
+}
 """
 
-_EDGES = """
-SELECT ?a ?b ?text ?source WHERE {
-  ?m1 nif:sentence ?s ; itsrdf:taIdentRef ?a .
-  ?m2 nif:sentence ?s ; itsrdf:taIdentRef ?b .
-  FILTER(STR(?a) < STR(?b))
-  ?s nif:anchorOf ?text ; nif:referenceContext ?ctx .
-  ?ctx dcterms:source ?source .
-}
+_MENTIONS = """
+SELECT ?e (COUNT(DISTINCT ?m) AS ?mentions) WHERE { ?m itsrdf:taIdentRef ?e } GROUP BY ?e
 """
 
 _NODE_EVIDENCE = """
@@ -46,9 +114,338 @@ SELECT ?e ?text ?source WHERE {
 }
 """
 
+_COOCCURRENCES = """
+SELECT ?a ?b ?text ?source WHERE {
+  ?m1 nif:sentence ?s ; itsrdf:taIdentRef ?a .
+  ?m2 nif:sentence ?s ; itsrdf:taIdentRef ?b .
+  FILTER(STR(?a) < STR(?b))
+  ?s nif:anchorOf ?text ; nif:referenceContext ?ctx .
+  ?ctx dcterms:source ?source .
+}
+"""
+
+_ASSERTED = """
+SELECT ?s ?p ?o WHERE {
+  ?s ?p ?o . FILTER(isIRI(?o) && STRSTARTS(STR(?p), STR(akg:)))
+}
+"""
+
+# One row per statement and place it was derived from; the sentence is the derivation itself
+# (a nif:Sentence) or, when the statement cites its whole nif:Context, the subject mention's.
+_STATEMENTS = """
+SELECT ?st ?s ?p ?o ?text ?source WHERE {
+  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  OPTIONAL { ?st prov:wasDerivedFrom ?d .
+             OPTIONAL { ?d nif:anchorOf ?dtext }
+             OPTIONAL { ?d nif:referenceContext ?dctx } }
+  OPTIONAL { ?st akg:subjectMention ?m .
+             OPTIONAL { ?m nif:sentence/nif:anchorOf ?mtext }
+             OPTIONAL { ?m nif:referenceContext ?mctx } }
+  BIND(COALESCE(?dtext, ?mtext) AS ?text)
+  BIND(COALESCE(?dctx, ?d, ?mctx) AS ?ctx)
+  OPTIONAL { ?ctx dcterms:source ?source }
+}
+"""
+
+_EVENTS = """
+SELECT ?ev ?role ?x WHERE {
+  ?ev ?role ?x . FILTER(?role IN (akg:agent, akg:target, akg:place))
+}
+"""
+
+_EVENT_TYPES = """
+SELECT ?ev ?type WHERE {
+  ?ev a ?type . FILTER(STRSTARTS(STR(?type), STR(akg:)))
+}
+"""
+
+_EVENT_EVIDENCE = """
+SELECT ?ev ?text ?source WHERE {
+  { ?ev akg:trigger ?t . ?t nif:sentence ?s } UNION { ?ev prov:wasDerivedFrom ?s }
+  OPTIONAL { ?s nif:anchorOf ?text }
+  OPTIONAL { ?s nif:referenceContext ?c }
+  BIND(COALESCE(?c, ?s) AS ?ctx)
+  OPTIONAL { ?ctx dcterms:source ?source }
+}
+"""
+
+
+# --------------------------------------------------------------------------------------------
+# The ontology's class tree, for picking an entity's contract class and spotting events
+# --------------------------------------------------------------------------------------------
+
+
+@cache
+def _ontology() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """``({class: its akg: superclasses and itself}, {symmetric property IRIs})``."""
+    from kg.validate import ontology_dir
+
+    onto = Graph().parse(ontology_dir() / "actorkg.ttl", format="turtle")
+    parents: dict[str, set[str]] = defaultdict(set)
+    for sub, sup in onto.subject_objects(RDFS.subClassOf):
+        parents[str(sub)].add(str(sup))
+    ancestors: dict[str, frozenset[str]] = {}
+    for cls in {str(c) for c in onto.subjects(RDF.type, OWL.Class)} | set(parents):
+        seen: set[str] = {cls}
+        todo: list[str] = [cls]
+        while todo:
+            for parent in parents.get(todo.pop(), set()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        ancestors[cls] = frozenset(seen)
+    symmetric = frozenset(str(p) for p in onto.subjects(RDF.type, OWL.SymmetricProperty))
+    return ancestors, symmetric
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _is_event_class(cls: str) -> bool:
+    return str(AKG.Event) in _ontology()[0].get(cls, frozenset({cls}))
+
+
+def _contract_class(types: Iterable[str]) -> str:
+    """The most specific contract class among ``types`` and their superclasses.
+
+    >>> _contract_class([str(AKG.Location), str(AKG.Country)])
+    'Country'
+    """
+    ancestors = _ontology()[0]
+    found: set[str] = set()
+    for cls in types:
+        found |= {_local(a) for a in ancestors.get(cls, frozenset({cls})) if a.startswith(_AKG)}
+    # ACTOR_CLASSES lists Location before Country: the last match is the most specific
+    ranked = [c for c in ("Actor", *ACTOR_CLASSES) if c in found]
+    if ranked:
+        return ranked[-1]
+    return min((_local(t) for t in types), default="Unknown")
+
+
+# --------------------------------------------------------------------------------------------
+# Projection
+# --------------------------------------------------------------------------------------------
+
+
+def _add_evidence(
+    data: dict[str, Any], sentence: str | None, source: str | None, *,
+    cap: int | None = MAX_EVIDENCE,
+) -> bool:
+    """Add ``{"sentence", "source"}`` to ``data["evidence"]`` unless there or full."""
+    if sentence is None:
+        return False
+    item = {"sentence": sentence, "source": source or ""}
+    evidence: list[dict[str, str]] = data["evidence"]
+    if item in evidence or (cap is not None and len(evidence) >= cap):
+        return False
+    evidence.append(item)
+    return True
+
+
+def _value(row: Any, name: str) -> str | None:
+    term = row[name]
+    return None if term is None else str(term.value)
+
+
+def _entity_nodes(store: KGStore) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Entity attributes by IRI, and the IRIs typed as events."""
+    types: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    for row in store.query(_ENTITIES):  # type: ignore[union-attr]
+        iri = row["e"].value
+        types[iri].add(row["cls"].value)
+        labels[iri] = min(labels.get(iri, row["label"].value), row["label"].value)
+    events = {iri for iri, ts in types.items() if any(_is_event_class(t) for t in ts)}
+    events |= {row["ev"].value for row in store.query(  # type: ignore[union-attr]
+        "SELECT DISTINCT ?ev WHERE { ?ev akg:agent|akg:target|akg:place|akg:trigger ?x }")}
+    nodes = {}
+    for iri, ts in types.items():
+        if iri in events or str(AKG.Article) in ts:
+            continue
+        nodes[iri] = {"label": labels[iri], "cls": _contract_class(ts),
+                      "types": sorted(_local(t) for t in ts), "mentions": 0, "evidence": []}
+    for row in store.query(_MENTIONS):  # type: ignore[union-attr]
+        if row["e"].value in nodes:
+            nodes[row["e"].value]["mentions"] = int(row["mentions"].value)
+    return nodes, events
+
+
+def _link(graph: nx.MultiDiGraph, u: str, v: str, key: str, *, kind: str, directed: bool,
+          relation: str) -> dict[str, Any]:
+    if not directed and v < u:
+        u, v = v, u
+    if not graph.has_edge(u, v, key):
+        graph.add_edge(u, v, key, relation=relation, kind=kind, directed=directed, weight=0,
+                       evidence=[])
+    data: dict[str, Any] = graph.edges[u, v, key]
+    return data
+
+
+def _add_relations(graph: nx.MultiDiGraph, store: KGStore) -> None:
+    symmetric = _ontology()[1]
+    statements: dict[str, tuple[str, str, str]] = {}
+    evidence: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
+    for row in store.query(_STATEMENTS):  # type: ignore[union-attr]
+        st = str(row["st"].value)
+        statements[st] = (row["s"].value, row["p"].value, row["o"].value)
+        evidence[st].append((_value(row, "text"), _value(row, "source")))
+    asserted = {(r["s"].value, r["p"].value, r["o"].value)
+                for r in store.query(_ASSERTED)}  # type: ignore[union-attr]
+    counted: Counter[tuple[str, str, str]] = Counter(statements.values())
+    for s, p, o in sorted(asserted | set(counted)):
+        if p in _NOT_RELATIONS or not p.startswith(_AKG) or s not in graph or o not in graph:
+            continue
+        if s == o:
+            continue
+        name = _local(p)
+        data = _link(graph, s, o, name, kind="relation", directed=p not in symmetric,
+                     relation=name)
+        data["weight"] += max(1, counted[(s, p, o)])
+    for st, (s, p, o) in sorted(statements.items()):
+        if p in _NOT_RELATIONS or s not in graph or o not in graph or s == o:
+            continue
+        u, v = (min(s, o), max(s, o)) if p in symmetric else (s, o)
+        rows = sorted(evidence[st], key=lambda r: (r[0] is None, r[0] or "", r[1] or ""))
+        text, source = rows[0]
+        _add_evidence(graph.edges[u, v, _local(p)], text, source)
+
+
+def _add_events(graph: nx.MultiDiGraph, store: KGStore, event_types: set[str],
+                mode: str) -> None:
+    roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in store.query(_EVENTS):  # type: ignore[union-attr]
+        roles[row["ev"].value][_ROLES[row["role"].value]].append(row["x"].value)
+    if not roles or mode == "drop":
+        return
+    types: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    for row in store.query(_EVENT_TYPES):  # type: ignore[union-attr]
+        if row["ev"].value in roles:
+            types[row["ev"].value].add(row["type"].value)
+    for row in store.query("SELECT ?ev ?l WHERE { ?ev akg:agent|akg:target|akg:place ?x ; "
+                           "rdfs:label ?l }"):  # type: ignore[union-attr]
+        labels[row["ev"].value] = row["l"].value
+    evidence: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
+    for row in store.query(_EVENT_EVIDENCE):  # type: ignore[union-attr]
+        evidence[row["ev"].value].append((_value(row, "text"), _value(row, "source")))
+    for event in sorted(roles):
+        kind = _event_type(types.get(event, set()))
+        part = {role: sorted({x for x in xs if x in graph and x != event})
+                for role, xs in roles[event].items()}
+        texts = sorted(evidence.get(event, []), key=lambda r: (r[0] is None, r[0] or ""))
+        if mode == "nodes":
+            graph.add_node(event, label=labels.get(event, kind), cls="Event", types=[kind],
+                           mentions=0, evidence=[])
+            for text, source in texts:
+                _add_evidence(graph.nodes[event], text, source)
+            for role in ("agent", "target", "place"):
+                for x in part.get(role, []):
+                    u, v = (x, event) if role == "agent" else (event, x)
+                    data = _link(graph, u, v, role, kind="event", directed=True, relation=role)
+                    data["weight"] += 1
+                    for text, source in texts[:1]:
+                        _add_evidence(data, text, source)
+            continue
+        agents, targets = part.get("agent", []), part.get("target", [])
+        pairs = [(a, t, kind) for a in agents for t in targets if a != t]
+        if not pairs:  # no agent or no target: the participants are linked to the place
+            pairs = [(x, p, f"{kind} in") for x in agents + targets
+                     for p in part.get("place", []) if x != p]
+        for u, v, name in pairs:
+            data = _link(graph, u, v, name, kind="event", directed=True, relation=name)
+            data["weight"] += 1
+            for text, source in texts[:1]:
+                _add_evidence(data, text, source)
+
+
+def _event_type(types: set[str]) -> str:
+    """The most specific akg: event class's local name (``Arrest`` over ``Event``)."""
+    ancestors = _ontology()[0]
+    specific = [t for t in types if not any(t in ancestors.get(o, frozenset()) and o != t
+                                            for o in types)]
+    return min((_local(t) for t in specific), default="Event")
+
+
+def _add_cooccurrences(graph: nx.MultiDiGraph, store: KGStore, mode: str) -> None:
+    if mode == "none":
+        return
+    linked = {frozenset((u, v)) for u, v in graph.edges()}
+    for row in store.query(_COOCCURRENCES):  # type: ignore[union-attr]
+        a, b = row["a"].value, row["b"].value
+        if a not in graph or b not in graph or (mode == "fallback" and {a, b} in linked):
+            continue
+        data = _link(graph, a, b, CO_OCCURS, kind="co-occurrence", directed=False,
+                     relation=CO_OCCURS)
+        if _add_evidence(data, row["text"].value, row["source"].value, cap=None):
+            data["weight"] += 1
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        if key == CO_OCCURS:
+            data["evidence"] = data["evidence"][:MAX_EVIDENCE]
+
+
+def actor_graph(
+    store: KGStore, *, events: EventMode = "collapse", cooccurrence: CooccurrenceMode = "fallback",
+) -> nx.MultiDiGraph:
+    """Project the store into a multigraph of actors and places, linked by typed edges.
+
+    Parameters
+    ----------
+    store
+        The knowledge graph, shaped as ``CONTRACT.md`` fixes it.
+    events
+        ``"collapse"``: each event becomes ``agent -> target`` edges labelled with its type;
+        ``"nodes"``: events are nodes of class ``Event``; ``"drop"``: events are left out.
+    cooccurrence
+        ``"fallback"``: link two entities named in one sentence only when nothing else links
+        them; ``"always"``: keep every co-occurrence link; ``"none"``: never.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes keyed by IRI with ``label``, ``cls``, ``types``, ``mentions`` and
+        ``evidence`` (list of ``{"sentence", "source"}``); edges keyed by relation name with
+        ``relation``, ``kind`` (``relation``, ``event`` or ``co-occurrence``), ``directed``,
+        ``weight`` and ``evidence``. Undirected links are stored once, from the smaller IRI.
+
+    Raises
+    ------
+    ValueError
+        If ``events`` or ``cooccurrence`` is not one of the values above.
+
+    Examples
+    --------
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(format="turtle", data='''
+    ... @prefix akg: <https://w3id.org/actorkg/ontology#> .
+    ... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ... <urn:x:ann> a akg:Person ; rdfs:label "Ann" ; akg:memberOf <urn:x:acme> .
+    ... <urn:x:acme> a akg:Organization ; rdfs:label "Acme" .''')
+    >>> store = KGStore()
+    >>> store.add_graph(g, URIRef("urn:x:doc"))
+    >>> [(u, v, d["relation"]) for u, v, d in actor_graph(store).edges(data=True)]
+    [('urn:x:ann', 'urn:x:acme', 'memberOf')]
+    """
+    if events not in EVENT_MODES:
+        raise ValueError(f"events must be one of {', '.join(EVENT_MODES)}, not {events!r}")
+    if cooccurrence not in COOCCURRENCE_MODES:
+        raise ValueError(f"cooccurrence must be one of {', '.join(COOCCURRENCE_MODES)}, "
+                         f"not {cooccurrence!r}")
+    nodes, event_types = _entity_nodes(store)
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(sorted(nodes.items()))
+    for row in store.query(_NODE_EVIDENCE):  # type: ignore[union-attr]
+        if row["e"].value in graph:
+            _add_evidence(graph.nodes[row["e"].value], row["text"].value, row["source"].value)
+    _add_relations(graph, store)
+    _add_events(graph, store, event_types, events)
+    _add_cooccurrences(graph, store, cooccurrence)
+    graph.graph.update(events=events, cooccurrence=cooccurrence)
+    return graph
+
 
 def cooccurrence_graph(store: KGStore) -> nx.Graph:
-    """Project the store into an undirected graph of actors and places.
+    """Entities linked only by being named in one sentence (the relation-free projection).
 
     Parameters
     ----------
@@ -58,66 +455,329 @@ def cooccurrence_graph(store: KGStore) -> nx.Graph:
     Returns
     -------
     networkx.Graph
-        Nodes keyed by entity IRI with ``label``, ``cls``, ``mentions`` and ``evidence``
-        (a list of ``{"sentence", "source"}``); an edge per pair of entities named in one
-        sentence, with ``weight`` (the number of distinct sentences), ``relation``
-        ("co-occurs") and ``evidence``.
+        As :func:`actor_graph` with ``events="drop", cooccurrence="always"`` and relations
+        left out: one ``"co-occurs"`` edge per pair, ``weight`` = distinct sentences.
     """
-    graph = nx.Graph()
-    for row in store.query(_NODES):  # type: ignore[union-attr]
-        iri = row["e"].value
-        graph.add_node(
-            iri,
-            label=row["label"].value,
-            cls=row["cls"].value.rsplit("#", 1)[-1],
-            mentions=int(row["mentions"].value),
-            evidence=[],
-        )
+    nodes, _ = _entity_nodes(store)
+    multi = nx.MultiDiGraph()
+    multi.add_nodes_from(sorted(nodes.items()))
     for row in store.query(_NODE_EVIDENCE):  # type: ignore[union-attr]
-        iri = row["e"].value
-        if iri in graph:
-            _add_evidence(graph.nodes[iri], row["text"].value, row["source"].value)
-    for row in store.query(_EDGES):  # type: ignore[union-attr]
-        a, b = row["a"].value, row["b"].value
-        if a not in graph or b not in graph:
-            continue
-        if not graph.has_edge(a, b):
-            graph.add_edge(a, b, weight=0, relation=CO_OCCURS, evidence=[])
-        data = graph.edges[a, b]
-        if _add_evidence(data, row["text"].value, row["source"].value, cap=None):
-            data["weight"] += 1
-    for _, _, data in graph.edges(data=True):
-        data["evidence"] = data["evidence"][:MAX_EVIDENCE]
+        if row["e"].value in multi:
+            _add_evidence(multi.nodes[row["e"].value], row["text"].value, row["source"].value)
+    _add_cooccurrences(multi, store, "always")
+    graph = nx.Graph()
+    graph.add_nodes_from(multi.nodes(data=True))
+    graph.add_edges_from((u, v, d) for u, v, d in multi.edges(data=True))
     return graph
 
 
-def _add_evidence(
-    data: dict[str, Any], sentence: str, source: str, *, cap: int | None = MAX_EVIDENCE
-) -> bool:
-    item = {"sentence": sentence, "source": source}
-    evidence: list[dict[str, str]] = data["evidence"]
-    if item in evidence or (cap is not None and len(evidence) >= cap):
-        return False
-    evidence.append(item)
-    return True
-
-
-def figures(graph: nx.Graph, *, alpha: float = 0.85) -> dict[str, Any]:
-    """Compute degree, weighted degree and PageRank, store them on the nodes, and report.
+def collapse(graph: nx.Graph, *, cooccurrence_weight: float = 1.0) -> nx.Graph:
+    """The undirected simple graph of ``graph``: one edge per linked pair.
 
     Parameters
     ----------
     graph
-        A graph from :func:`cooccurrence_graph`; node attributes ``degree``,
-        ``weighted_degree`` and ``pagerank`` are set in place.
+        Any networkx graph, typically from :func:`actor_graph`.
+    cooccurrence_weight
+        Factor applied to the weight of ``"co-occurs"`` edges, to make co-occurrence a lighter
+        layer than relations when both are kept.
+
+    Returns
+    -------
+    networkx.Graph
+        Same nodes (attributes shared); each edge's ``weight`` is the sum of the weights of
+        the edges between the pair, and ``relations`` the sorted relation names.
+
+    Examples
+    --------
+    >>> m = nx.MultiDiGraph()
+    >>> m.add_edge("a", "b", "leads", relation="leads", weight=2)
+    'leads'
+    >>> m.add_edge("b", "a", "co-occurs", relation="co-occurs", weight=3)
+    'co-occurs'
+    >>> collapse(m, cooccurrence_weight=0.5).edges["a", "b"]
+    {'weight': 3.5, 'relations': ['co-occurs', 'leads']}
+    """
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes(data=True))
+    for u, v, data in graph.edges(data=True):
+        if u == v:
+            continue
+        relation = data.get("relation", CO_OCCURS)
+        weight = data.get("weight", 1) * (cooccurrence_weight if relation == CO_OCCURS else 1)
+        if simple.has_edge(u, v):
+            edge = simple.edges[u, v]
+            edge["weight"] += weight
+            edge["relations"] = sorted(set(edge["relations"]) | {relation})
+        else:
+            simple.add_edge(u, v, weight=weight, relations=[relation])
+    return simple
+
+
+# --------------------------------------------------------------------------------------------
+# Figures: one function per measure
+# --------------------------------------------------------------------------------------------
+
+
+def pagerank(graph: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight"
+             ) -> dict[Hashable, float]:
+    """PageRank of every node (0 for an empty graph).
+
+    Parameters
+    ----------
+    graph
+        An undirected graph (see :func:`collapse`).
     alpha
-        PageRank damping factor.
+        Damping factor.
+    weight
+        Edge attribute used as weight, or None.
 
     Returns
     -------
     dict
-        ``{"parameters", "counts", "nodes"}``, ready for ``analysis.json``; nodes sorted by
-        PageRank, highest first.
+        Node -> PageRank; the values sum to 1.
+
+    Examples
+    --------
+    >>> pr = pagerank(nx.star_graph(3))
+    >>> max(pr, key=pr.get)
+    0
+
+    References
+    ----------
+    Page, Brin, Motwani, Winograd (1999), "The PageRank citation ranking: bringing order to
+    the web", Stanford InfoLab.
+    """
+    if not len(graph):
+        return {}
+    return dict(nx.pagerank(graph, alpha=alpha, weight=weight))
+
+
+def betweenness(graph: nx.Graph, *, exact_limit: int = 500, k: int = 128, seed: int = 0,
+                weight: str | None = None) -> dict[Hashable, float]:
+    """Normalised betweenness centrality: exact up to ``exact_limit`` nodes, sampled above.
+
+    Parameters
+    ----------
+    graph
+        An undirected graph.
+    exact_limit
+        Largest number of nodes for which every node is a source of shortest paths.
+    k
+        Number of sampled source nodes for bigger graphs (Brandes and Pich 2007).
+    seed
+        Seed of the sample, so that a graph always gets the same figures.
+    weight
+        Edge attribute read as a *distance*, or None for hop counts (the default: weights
+        here count evidence, the opposite of a distance).
+
+    Returns
+    -------
+    dict
+        Node -> betweenness in [0, 1].
+
+    Examples
+    --------
+    >>> bc = betweenness(nx.path_graph(3))
+    >>> bc[1], bc[0]
+    (1.0, 0.0)
+
+    References
+    ----------
+    Brandes (2001), "A faster algorithm for betweenness centrality", J. Math. Sociol. 25(2).
+    Brandes, Pich (2007), "Centrality estimation in large networks", Int. J. Bifurcation and
+    Chaos 17(7).
+    """
+    if len(graph) <= exact_limit:
+        return dict(nx.betweenness_centrality(graph, weight=weight, normalized=True))
+    return dict(nx.betweenness_centrality(graph, k=min(k, len(graph)), seed=seed,
+                                          weight=weight, normalized=True))
+
+
+def _numbered(groups: Iterable[Iterable[Hashable]]) -> dict[Hashable, int]:
+    """Number groups 0, 1, ... by size, largest first; ties by their smallest member."""
+    ordered = sorted((sorted(map(str, g)), list(g)) for g in groups)
+    ordered.sort(key=lambda item: -len(item[1]))
+    return {node: i for i, (_, members) in enumerate(ordered) for node in members}
+
+
+def communities(graph: nx.Graph, *, weight: str | None = "weight", resolution: float = 1.0,
+                seed: int = 0) -> dict[Hashable, int]:
+    """Louvain communities, numbered from 0 by size (largest first).
+
+    Parameters
+    ----------
+    graph
+        An undirected graph.
+    weight
+        Edge attribute used as weight, or None.
+    resolution
+        Above 1 favours smaller communities, below 1 larger ones.
+    seed
+        Seed of the node order, so that a graph always gets the same communities.
+
+    Returns
+    -------
+    dict
+        Node -> community number. An isolated node is a community of its own.
+
+    Examples
+    --------
+    >>> g = nx.barbell_graph(4, 0)
+    >>> c = communities(g)
+    >>> c[0] == c[3], c[0] == c[4]
+    (True, False)
+
+    References
+    ----------
+    Blondel, Guillaume, Lambiotte, Lefebvre (2008), "Fast unfolding of communities in large
+    networks", J. Stat. Mech. P10008.
+    """
+    if not len(graph):
+        return {}
+    found = nx.community.louvain_communities(graph, weight=weight, resolution=resolution,
+                                              seed=seed)
+    return _numbered(found)
+
+
+def components(graph: nx.Graph) -> dict[Hashable, int]:
+    """Connected components, numbered from 0 by size (largest first).
+
+    Parameters
+    ----------
+    graph
+        An undirected graph.
+
+    Returns
+    -------
+    dict
+        Node -> component number.
+
+    Examples
+    --------
+    >>> components(nx.Graph([("a", "b"), ("c", "d"), ("d", "e")]))["c"]
+    0
+    """
+    return _numbered(nx.connected_components(graph))
+
+
+def participation(graph: nx.Graph, community: Mapping[Hashable, int], *,
+                  weight: str | None = None) -> dict[Hashable, float]:
+    """Participation coefficient: how evenly a node's links spread over communities.
+
+    ``P(i) = 1 - sum_s (k_is / k_i) ** 2`` where ``k_i`` is the degree of ``i`` and ``k_is``
+    the number of its links into community ``s``: 0 when every neighbour is in one community,
+    near 1 when they are spread over many.
+
+    Parameters
+    ----------
+    graph
+        An undirected graph.
+    community
+        Node -> community number (see :func:`communities`).
+    weight
+        Edge attribute summed instead of counting links, or None.
+
+    Returns
+    -------
+    dict
+        Node -> participation coefficient in [0, 1); 0 for an isolated node.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("hub", "a"), ("hub", "b")])
+    >>> participation(g, {"hub": 0, "a": 0, "b": 1})["hub"]
+    0.5
+
+    References
+    ----------
+    Guimerà, Amaral (2005), "Functional cartography of complex metabolic networks", Nature
+    433, 895-900.
+    """
+    result = {}
+    for node in graph:
+        links: Counter[int] = Counter()
+        for other, data in graph.adj[node].items():
+            if other != node:
+                links[community[other]] += data.get(weight, 1) if weight else 1
+        total = sum(links.values())
+        result[node] = 1.0 - sum((k / total) ** 2 for k in links.values()) if total else 0.0
+    return result
+
+
+def brokers(graph: nx.Graph, community: Mapping[Hashable, int],
+            centrality: Mapping[Hashable, float], *, n: int = 10) -> list[Hashable]:
+    """The nodes that link communities, most central first.
+
+    A broker has neighbours in at least two communities (a participation coefficient above
+    0); brokers are ranked by ``centrality`` (betweenness: how many shortest paths run
+    through them), then by participation.
+
+    Parameters
+    ----------
+    graph
+        An undirected graph.
+    community
+        Node -> community number.
+    centrality
+        Node -> betweenness (see :func:`betweenness`).
+    n
+        How many brokers to return at most.
+
+    Returns
+    -------
+    list
+        Up to ``n`` nodes.
+
+    Examples
+    --------
+    >>> g = nx.barbell_graph(3, 1)
+    >>> c = communities(g)
+    >>> brokers(g, c, betweenness(g), n=1)
+    [3]
+
+    References
+    ----------
+    Gould, Fernandez (1989), "Structures of mediation: a formal approach to brokerage in
+    transaction networks", Sociological Methodology 19; measured here with the participation
+    coefficient of Guimerà and Amaral (2005).
+    """
+    part = participation(graph, community)
+    spanning = [node for node in graph if part[node] > 0]
+    spanning.sort(key=lambda node: (-centrality.get(node, 0.0), -part[node], str(node)))
+    return spanning[:n]
+
+
+def figures(
+    graph: nx.Graph, *, alpha: float = 0.85, seed: int = 0, exact_limit: int = 500,
+    k: int = 128, resolution: float = 1.0, cooccurrence_weight: float = 1.0, n_brokers: int = 10,
+) -> dict[str, Any]:
+    """Compute every figure, store it on the nodes of ``graph``, and report.
+
+    Parameters
+    ----------
+    graph
+        A graph from :func:`actor_graph` (or any networkx graph); node attributes
+        ``degree``, ``weighted_degree``, ``pagerank``, ``betweenness``, ``community``,
+        ``component`` and ``participation`` are set in place.
+    alpha
+        PageRank damping factor.
+    seed
+        Seed of the Louvain node order and of the betweenness sample.
+    exact_limit, k
+        Betweenness is exact up to ``exact_limit`` nodes, else sampled from ``k`` sources.
+    resolution
+        Louvain resolution.
+    cooccurrence_weight
+        Weight factor of co-occurrence links (see :func:`collapse`).
+    n_brokers
+        How many brokers to report.
+
+    Returns
+    -------
+    dict
+        ``{"parameters", "counts", "nodes", "communities", "brokers"}``, ready for
+        ``analysis.json``; nodes sorted by PageRank, highest first.
 
     Examples
     --------
@@ -125,44 +785,236 @@ def figures(graph: nx.Graph, *, alpha: float = 0.85) -> dict[str, Any]:
     >>> nx.set_node_attributes(g, {"a": "A", "b": "B", "c": "C"}, "label")
     >>> figures(g)["nodes"][0]["label"]
     'B'
-
-    References
-    ----------
-    Page, Brin, Motwani, Winograd (1999), "The PageRank citation ranking".
     """
-    pagerank = nx.pagerank(graph, alpha=alpha, weight="weight") if len(graph) else {}
-    weighted = dict(graph.degree(weight="weight"))
+    simple = collapse(graph, cooccurrence_weight=cooccurrence_weight)
+    pr = pagerank(simple, alpha=alpha)
+    bc = betweenness(simple, exact_limit=exact_limit, k=k, seed=seed)
+    comm = communities(simple, resolution=resolution, seed=seed)
+    comp = components(simple)
+    part = participation(simple, comm)
+    weighted = dict(simple.degree(weight="weight"))
     for node, data in graph.nodes(data=True):
-        data["degree"] = graph.degree(node)
-        data["weighted_degree"] = weighted[node]
-        data["pagerank"] = pagerank.get(node, 0.0)
-    nodes = [
-        {
-            "iri": node,
-            "label": data.get("label", node),
-            "class": data.get("cls"),
-            "mentions": data.get("mentions", 0),
-            "degree": data["degree"],
-            "weighted_degree": data["weighted_degree"],
-            "pagerank": round(data["pagerank"], 6),
-        }
-        for node, data in graph.nodes(data=True)
-    ]
-    nodes.sort(key=lambda n: (-n["pagerank"], n["label"]))
+        data.update(degree=simple.degree(node), weighted_degree=weighted[node],
+                    pagerank=pr.get(node, 0.0), betweenness=bc.get(node, 0.0),
+                    community=comm.get(node, 0), component=comp.get(node, 0),
+                    participation=part.get(node, 0.0))
+    nodes = [_node_record(node, data) for node, data in graph.nodes(data=True)]
+    nodes.sort(key=lambda n: (-n["pagerank"], n["label"], n["iri"]))
+    members: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for record in nodes:
+        members[record["community"]].append(record)
+    kinds = Counter(d.get("kind", "relation" if d.get("relation", CO_OCCURS) != CO_OCCURS
+                          else "co-occurrence") for _, _, d in graph.edges(data=True))
     return {
         "parameters": {
-            "links": "co-occurrence in a sentence",
+            "projection": {"events": graph.graph.get("events"),
+                           "cooccurrence": graph.graph.get("cooccurrence"),
+                           "cooccurrence_weight": cooccurrence_weight},
             "pagerank": {"alpha": alpha, "weight": "weight"},
+            "betweenness": {"normalized": True, "weight": None, "exact_limit": exact_limit,
+                            "sampled": len(simple) > exact_limit,
+                            "k": min(k, len(simple)) if len(simple) > exact_limit else None,
+                            "seed": seed},
+            "louvain": {"resolution": resolution, "weight": "weight", "seed": seed},
+            "brokers": {"measure": "participation coefficient > 0 (Guimerà and Amaral 2005), "
+                                   "ranked by betweenness", "n": n_brokers},
         },
         "counts": {
-            "nodes": graph.number_of_nodes(),
-            "edges": graph.number_of_edges(),
-            "components": nx.number_connected_components(graph) if len(graph) else 0,
+            "nodes": simple.number_of_nodes(),
+            "edges": simple.number_of_edges(),
+            "components": len(set(comp.values())),
+            "communities": len(set(comm.values())),
+            "relation_edges": kinds.get("relation", 0),
+            "event_edges": kinds.get("event", 0),
+            "cooccurrence_edges": kinds.get("co-occurrence", 0),
         },
         "nodes": nodes,
+        "communities": [
+            {"id": cid, "size": len(members[cid]),
+             "members": [m["label"] for m in members[cid]],
+             "iris": [m["iri"] for m in members[cid]]}
+            for cid in sorted(members)
+        ],
+        "brokers": [
+            {"iri": node, "label": graph.nodes[node].get("label", str(node)),
+             "betweenness": round(bc.get(node, 0.0), 6),
+             "participation": round(part[node], 6),
+             "communities": sorted({comm[o] for o in simple.adj[node]})}
+            for node in brokers(simple, comm, bc, n=n_brokers)
+        ],
     }
 
 
-def top_nodes(analysis: dict[str, Any], n: int = 10) -> list[dict[str, Any]]:
-    """The ``n`` nodes of highest PageRank from a :func:`figures` report."""
-    return list(analysis["nodes"][:n])
+def _node_record(node: Hashable, data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "iri": str(node),
+        "label": str(data.get("label", node)),
+        "class": data.get("cls"),
+        "mentions": data.get("mentions", 0),
+        "degree": data["degree"],
+        "weighted_degree": data["weighted_degree"],
+        "pagerank": round(data["pagerank"], 6),
+        "betweenness": round(data["betweenness"], 6),
+        "community": data["community"],
+        "component": data["component"],
+        "participation": round(data["participation"], 6),
+    }
+
+
+def top_nodes(analysis: dict[str, Any], n: int = 10, *, by: str = "pagerank"
+              ) -> list[dict[str, Any]]:
+    """The ``n`` nodes of highest ``by`` (a node figure) from a :func:`figures` report."""
+    if by == "pagerank":
+        return list(analysis["nodes"][:n])
+    return sorted(analysis["nodes"], key=lambda r: (-r[by], r["label"]))[:n]
+
+
+# --------------------------------------------------------------------------------------------
+# Written back into the RDF
+# --------------------------------------------------------------------------------------------
+
+
+def figures_graph(graph: nx.Graph) -> Graph:
+    """The figures on the nodes of ``graph`` as RDF, one triple per node and figure.
+
+    Parameters
+    ----------
+    graph
+        A graph whose nodes are IRIs and carry the attributes :func:`figures` sets.
+
+    Returns
+    -------
+    rdflib.Graph
+        ``akg:degree`` (xsd:integer), ``akg:pageRank`` and ``akg:betweenness`` (xsd:double)
+        and ``akg:community`` (xsd:integer) per node.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("urn:x:a", "urn:x:b")])
+    >>> _ = figures(g)
+    >>> len(figures_graph(g))
+    8
+    """
+    rdf = bind_namespaces(Graph())
+    for node, data in graph.nodes(data=True):
+        iri = URIRef(str(node))
+        rdf.add((iri, AKG.degree, RDFLiteral(int(data["degree"]), datatype=XSD.integer)))
+        rdf.add((iri, AKG.pageRank,
+                 RDFLiteral(min(1.0, max(0.0, float(data["pagerank"]))), datatype=XSD.double)))
+        rdf.add((iri, AKG.betweenness,
+                 RDFLiteral(max(0.0, float(data["betweenness"])), datatype=XSD.double)))
+        rdf.add((iri, AKG.community, RDFLiteral(int(data["community"]), datatype=XSD.integer)))
+    return rdf
+
+
+def analyse_store(
+    store: KGStore, *, events: EventMode = "collapse", cooccurrence: CooccurrenceMode = "fallback",
+    **options: Any,
+) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
+    """Project, compute the figures and write them into ``store`` (graph :data:`ANALYSIS_GRAPH`).
+
+    Parameters
+    ----------
+    store
+        The knowledge graph; its named graph :data:`ANALYSIS_GRAPH` is replaced.
+    events, cooccurrence
+        How to project (see :func:`actor_graph`).
+    **options
+        Passed to :func:`figures` (``seed``, ``alpha``, ``exact_limit``, ``k``...).
+
+    Returns
+    -------
+    tuple
+        The projected graph (figures on its nodes) and the :func:`figures` report.
+    """
+    graph = actor_graph(store, events=events, cooccurrence=cooccurrence)
+    report = figures(graph, **options)
+    report["parameters"]["graph"] = str(ANALYSIS_GRAPH)
+    store.add_graph(figures_graph(graph), ANALYSIS_GRAPH)
+    return graph, report
+
+
+# --------------------------------------------------------------------------------------------
+# Paths between two actors
+# --------------------------------------------------------------------------------------------
+
+
+def find_node(graph: nx.Graph, name: str) -> list[Hashable]:
+    """Nodes whose IRI is ``name``, or whose label matches it (case-insensitive).
+
+    An exact IRI wins; otherwise nodes with that label, then nodes whose label contains it.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_node("urn:x:1", label="Hun Manet"); g.add_node("urn:x:2", label="Hun Sen")
+    >>> find_node(g, "hun manet"), find_node(g, "hun")
+    (['urn:x:1'], ['urn:x:1', 'urn:x:2'])
+    """
+    if name in graph:
+        return [name]
+    wanted = name.strip().casefold()
+    exact = [n for n, label in graph.nodes(data="label") if str(label).casefold() == wanted]
+    if exact:
+        return sorted(exact, key=str)
+    return sorted((n for n, label in graph.nodes(data="label")
+                   if wanted and wanted in str(label).casefold()), key=str)
+
+
+def shortest_connection(graph: nx.MultiDiGraph, source: Hashable, target: Hashable
+                        ) -> list[tuple[Hashable, Hashable, dict[str, Any]]]:
+    """The shortest chain of links from ``source`` to ``target``, each hop with its edge.
+
+    Direction is ignored (a link read either way connects). Among paths of equal length the
+    one with more relation links and more evidence wins: a hop costs 1, plus 0.1 if it is
+    only a co-occurrence, plus 0.01 / weight.
+
+    Parameters
+    ----------
+    graph
+        A graph from :func:`actor_graph`.
+    source, target
+        Nodes of ``graph``.
+
+    Returns
+    -------
+    list
+        ``(u, v, edge data)`` per hop, from ``source`` to ``target``; the edge data is the
+        strongest link between the two. An undirected link is given in path order, a
+        directed one as stored (subject, object), so it may point backwards.
+
+    Raises
+    ------
+    networkx.NetworkXNoPath
+        If nothing connects them.
+
+    Examples
+    --------
+    >>> m = nx.MultiDiGraph()
+    >>> m.add_edge("a", "b", "leads", relation="leads", weight=1)
+    'leads'
+    >>> m.add_edge("c", "b", "co-occurs", relation="co-occurs", weight=5)
+    'co-occurs'
+    >>> [(u, v, d["relation"]) for u, v, d in shortest_connection(m, "a", "c")]
+    [('a', 'b', 'leads'), ('b', 'c', 'co-occurs')]
+    """
+    best: dict[frozenset[Hashable], tuple[float, Hashable, Hashable, dict[str, Any]]] = {}
+    for u, v, data in graph.edges(data=True):
+        if u == v:
+            continue
+        cooc = data.get("relation") == CO_OCCURS
+        cost = 1.0 + (0.1 if cooc else 0.0) + 0.01 / max(1, data.get("weight", 1))
+        pair = frozenset((u, v))
+        if pair not in best or cost < best[pair][0]:
+            best[pair] = (cost, u, v, data)
+    simple = nx.Graph()
+    simple.add_nodes_from(graph)
+    for pair, (cost, _u, _v, _d) in best.items():
+        simple.add_edge(*pair, cost=cost)
+    path = nx.dijkstra_path(simple, source, target, weight="cost")
+    hops = []
+    for a, b in pairwise(path):
+        _, u, v, data = best[frozenset((a, b))]
+        directed = data.get("directed", True) and data.get("relation") != CO_OCCURS
+        hops.append((u, v, data) if directed else (a, b, data))
+    return hops

@@ -47,6 +47,11 @@ def load_pipeline(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL) -> Langu
             f"installed pipeline package name such as {DEFAULT_MODEL!r} or a pipeline folder"
         ) from None
     missing = [name for name in REQUIRED if name not in nlp.pipe_names]
+    if not missing and "kg_gazetteer" not in nlp.pipe_names:
+        import kg.components  # noqa: F401  (registers the factory)
+
+        nlp.add_pipe("kg_gazetteer", after="ner")
+        nlp.add_pipe("kg_names", after="kg_gazetteer")
     if missing:
         raise PipelineError(
             f"spaCy pipeline {str(name_or_path)!r} has no {', '.join(missing)} component; "

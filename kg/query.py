@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
@@ -13,7 +14,15 @@ from tabulate import tabulate
 from kg.store import KGStore
 from kg.vocab import NAMESPACES
 
-__all__ = ["FORMATS", "Answer", "ask", "format_answer", "QueryError"]
+__all__ = [
+    "FORMATS",
+    "Answer",
+    "QueryError",
+    "TooManyRowsError",
+    "ask",
+    "format_answer",
+    "serialize_answer",
+]
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -22,32 +31,108 @@ class QueryError(ValueError):
     """A query that cannot run: malformed, or asking for something the tool refuses."""
 
 
+class TooManyRowsError(QueryError):
+    """An answer longer than the row limit it was asked under."""
+
+
 class Answer(NamedTuple):
-    """A query's answer: ``columns`` and ``rows`` (SELECT, CONSTRUCT, DESCRIBE) or ``boolean``."""
+    """A query's answer: ``columns`` and ``rows`` (SELECT, CONSTRUCT, DESCRIBE) or ``boolean``.
+
+    ``triples`` is true for CONSTRUCT and DESCRIBE, whose rows are subject, predicate, object.
+    """
 
     columns: list[str]
     rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]]
     boolean: bool | None = None
+    triples: bool = False
 
 
-def ask(store: KGStore, sparql: str) -> Answer:
+def ask(
+    store: KGStore,
+    sparql: str,
+    *,
+    max_rows: int | None = None,
+    default_graph: list[str] | None = None,
+) -> Answer:
     """Run ``sparql`` (SELECT, ASK, CONSTRUCT or DESCRIBE) and collect its answer.
+
+    Parameters
+    ----------
+    store
+        The graph to ask.
+    sparql
+        The query; the project prefixes are predeclared.
+    max_rows
+        Stop and raise :class:`TooManyRowsError` past this many rows (or triples).
+    default_graph
+        Graph IRIs to query instead of the union of all graphs.
 
     Raises
     ------
     QueryError
         With the parser's message when the query is malformed.
+    TooManyRowsError
+        When the answer is longer than ``max_rows``.
+    PermissionError
+        When the query holds SERVICE.
     """
     try:
-        result = store.query(sparql)
+        result = store.query(sparql, default_graph=default_graph)
     except SyntaxError as err:
         raise QueryError(f"malformed SPARQL: {err}") from None
     if isinstance(result, ox.QueryBoolean):
         return Answer(["ask"], [], bool(result))
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        return Answer(columns, [[row[c] for c in columns] for row in result])
-    return Answer(["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result])
+        return Answer(columns, [[row[c] for c in columns] for row in _capped(result, max_rows)])
+    rows = [[t.subject, t.predicate, t.object] for t in _capped(result, max_rows)]
+    return Answer(["subject", "predicate", "object"], rows, triples=True)  # type: ignore[misc]
+
+
+def _capped(rows: Iterator[Any], limit: int | None) -> Iterator[Any]:
+    for n, row in enumerate(rows):
+        if limit is not None and n >= limit:
+            raise TooManyRowsError(
+                f"the answer has more than {limit} rows, the limit here; add a LIMIT to the query"
+            )
+        yield row
+
+
+#: Media types of SELECT and ASK answers, and of CONSTRUCT and DESCRIBE graphs.
+RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
+    f.media_type.split(";")[0]: f
+    for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
+              ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)
+}
+GRAPH_TYPES: dict[str, ox.RdfFormat] = {
+    f.media_type.split(";")[0]: f
+    for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML,
+              ox.RdfFormat.JSON_LD, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+}
+
+
+def serialize_answer(answer: Answer, media_type: str) -> bytes:
+    """Write ``answer`` in a W3C format: a key of :data:`RESULT_TYPES` or :data:`GRAPH_TYPES`.
+
+    SELECT and ASK answers take a results format (JSON, XML, CSV, TSV), graphs an RDF format.
+
+    Raises
+    ------
+    ValueError
+        For a media type that does not fit the answer.
+    """
+    if answer.triples:
+        if media_type not in GRAPH_TYPES:
+            raise ValueError(f"a graph cannot be written as {media_type}")
+        triples = [ox.Triple(*row) for row in answer.rows]  # type: ignore[arg-type]
+        return ox.serialize(triples, format=GRAPH_TYPES[media_type], prefixes=NAMESPACES)  # type: ignore[return-value]
+    if media_type not in RESULT_TYPES:
+        raise ValueError(f"query results cannot be written as {media_type}")
+    data = json.dumps(_results_json(answer), ensure_ascii=False).encode("utf-8")
+    if RESULT_TYPES[media_type] == ox.QueryResultsFormat.JSON:
+        return data
+    parsed = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=RESULT_TYPES[media_type])  # type: ignore[return-value]
 
 
 def format_answer(answer: Answer, fmt: str = "table") -> str:

@@ -3,21 +3,33 @@
 One graph per document, shaped as ``../shared/CONTRACT.md`` fixes it: the document is a
 ``nif:Context`` holding the analysed text, each mention a ``nif:Phrase`` with RFC 5147
 offsets and ``itsrdf:taIdentRef`` to its entity, each sentence that holds a mention a
-``nif:Sentence`` (the evidence later stages cite), each entity typed with its contract class
-and labelled.
+``nif:Sentence`` (the evidence later stages cite, ``dcterms:isPartOf`` its story), each story of
+the page an ``akg:Article`` with its own offsets, title, publisher and date, each entity typed
+with its contract class and labelled.
 """
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.types import Document, DocumentResult, Entity, Mention, Sentence
-from kg.vocab import AKG, DOC_BASE, ENTITY_BASE, ITSRDF, NIF, bind_namespaces
+from kg.types import (
+    Document,
+    DocumentResult,
+    Entity,
+    Event,
+    Mention,
+    Relation,
+    Section,
+    Sentence,
+)
+from kg.vocab import AKG, DOC_BASE, ENTITY_BASE, GEONAMES, ITSRDF, NIF, bind_namespaces
 
-__all__ = ["context_iri", "span_iri", "entity_iri", "document_graph"]
+__all__ = ["context_iri", "document_graph", "entity_iri", "event_iri", "span_iri", "statement_iri"]
 
 
 def context_iri(document: Document) -> URIRef:
@@ -36,7 +48,7 @@ def entity_iri(key: str) -> URIRef:
     The class and the name are joined by a dot so the IRI is a plain prefixed name in Turtle
     and SPARQL; letters outside ASCII are percent-encoded.
     """
-    return URIRef(ENTITY_BASE + quote(key.replace("/", "."), safe="-_."))
+    return URIRef(ENTITY_BASE + quote(key.replace("/", "."), safe="-_.~"))
 
 
 def document_graph(result: DocumentResult) -> Graph:
@@ -56,13 +68,17 @@ def document_graph(result: DocumentResult) -> Graph:
     document = result.document
     context = context_iri(document)
     _add_context(graph, context, document)
+    for section in result.sections:
+        _add_section(graph, context, section)
     for sentence in result.sentences:
-        _add_sentence(graph, context, document.text, sentence)
+        _add_sentence(graph, context, document.text, sentence, result.sections)
     entities = {entity.key: entity for entity in result.entities}
     for entity in result.entities:
         _add_entity(graph, entity)
     for mention in result.mentions:
         _add_mention(graph, context, mention, entities[result.referent[mention]])
+    _add_relations(graph, context, result)
+    _add_events(graph, context, result, entities)
     return graph
 
 
@@ -80,8 +96,28 @@ def _add_context(graph: Graph, context: URIRef, document: Document) -> None:
         graph.add((context, DCTERMS.date, Literal(document.date)))
 
 
-def _add_sentence(graph: Graph, context: URIRef, text: str, sentence: Sentence) -> None:
+def _add_section(graph: Graph, context: URIRef, section: Section) -> None:
+    node = span_iri(context, section.start, section.end)
+    graph.add((node, RDF.type, AKG.Article))
+    graph.add((node, NIF.referenceContext, context))
+    graph.add((node, NIF.beginIndex, _index(section.start)))
+    graph.add((node, NIF.endIndex, _index(section.end)))
+    for prop, value in (
+        (DCTERMS.title, section.title),
+        (DCTERMS.publisher, section.publisher),
+        (DCTERMS.date, section.date),
+    ):
+        if value:
+            graph.add((node, prop, Literal(value)))
+
+
+def _add_sentence(
+    graph: Graph, context: URIRef, text: str, sentence: Sentence, sections: list[Section]
+) -> None:
     node = span_iri(context, sentence.start, sentence.end)
+    for section in sections:
+        if section.start <= sentence.start < section.end:
+            graph.add((node, DCTERMS.isPartOf, span_iri(context, section.start, section.end)))
     graph.add((node, RDF.type, NIF.Sentence))
     graph.add((node, NIF.referenceContext, context))
     graph.add((node, NIF.beginIndex, _index(sentence.start)))
@@ -95,6 +131,12 @@ def _add_entity(graph: Graph, entity: Entity) -> None:
     graph.add((node, RDFS.label, Literal(entity.label)))
     for alt in sorted(entity.alt_labels):
         graph.add((node, SKOS.altLabel, Literal(alt)))
+    if entity.title:
+        graph.add((node, AKG.title, Literal(entity.title)))
+    if entity.iso:
+        graph.add((node, AKG.countryCode, Literal(entity.iso)))
+    if entity.geonameid is not None:
+        graph.add((node, OWL.sameAs, URIRef(f"{GEONAMES}{entity.geonameid}/")))
 
 
 def _add_mention(graph: Graph, context: URIRef, mention: Mention, entity: Entity) -> None:
@@ -111,3 +153,127 @@ def _add_mention(graph: Graph, context: URIRef, mention: Mention, entity: Entity
 
 def _index(value: int) -> Literal:
     return Literal(value, datatype=XSD.nonNegativeInteger)
+
+
+# ---------------------------------------------------------------- relations and events
+
+
+def statement_iri(context: URIRef, relation: Relation) -> URIRef:
+    """The ``rdf:Statement`` IRI of a relation read from two mentions of ``context``:
+    ``<context#stmt=memberOf,0,9,20,30>`` (predicate, subject span, object span)."""
+    s, o = relation.subject, relation.object
+    return URIRef(f"{context}#stmt={relation.predicate},{s.start},{s.end},{o.start},{o.end}")
+
+
+def event_iri(context: URIRef, event: Event) -> URIRef:
+    """The IRI of an event of ``context``, by its trigger: ``<context#event=120,128>``."""
+    return URIRef(f"{context}#event={event.trigger[0]},{event.trigger[1]}")
+
+
+def _add_relations(graph: Graph, context: URIRef, result: DocumentResult) -> None:
+    """Each relation as a triple between entities, reified once per place it was read."""
+    written = set(result.sentences)
+    for relation in result.relations:
+        subject = entity_iri(result.referent[relation.subject])
+        obj = entity_iri(result.referent[relation.object])
+        if subject == obj:  # "Mbappe ... the France captain": one actor, not a relation
+            continue
+        predicate: URIRef = getattr(AKG, relation.predicate)  # unknown names raise
+        graph.add((subject, predicate, obj))
+        node = statement_iri(context, relation)
+        graph.add((node, RDF.type, RDF.Statement))
+        graph.add((node, RDF.subject, subject))
+        graph.add((node, RDF.predicate, predicate))
+        graph.add((node, RDF.object, obj))
+        graph.add((node, AKG.subjectMention, span_iri(context, *relation.subject[:2])))
+        graph.add((node, AKG.objectMention, span_iri(context, *relation.object[:2])))
+        graph.add((node, PROV.wasDerivedFrom, _sentence_node(graph, context, result, written,
+                                                            relation.sentence)))
+        graph.add((node, AKG.confidence, Literal(Decimal(str(relation.confidence)))))
+
+
+def _sentence_node(
+    graph: Graph, context: URIRef, result: DocumentResult, written: set[Sentence],
+    sentence: Sentence,
+) -> URIRef:
+    if sentence not in written:
+        _add_sentence(graph, context, result.document.text, sentence, result.sections)
+        written.add(sentence)
+    return span_iri(context, *sentence)
+
+
+def _add_events(
+    graph: Graph, context: URIRef, result: DocumentResult, entities: dict[str, Entity]
+) -> None:
+    """Each event as a node of its ``akg:Event`` subclass with its participants and figures,
+    and its trigger word as a ``nif:Phrase`` that refers to it."""
+    written = set(result.sentences)
+    phrases = {(m.start, m.end) for m in result.mentions}
+    text = result.document.text
+    for event in result.events:
+        node = event_iri(context, event)
+        if (node, RDF.type, None) in graph:
+            continue  # one event per trigger word
+        graph.add((node, RDF.type, getattr(AKG, event.kind)))
+        roles = ((AKG.agent, event.agents), (AKG.target, event.targets),
+                 (AKG.place, event.places))
+        for prop, mentions in roles:
+            for mention in mentions:
+                graph.add((node, prop, entity_iri(result.referent[mention])))
+        graph.add((node, RDFS.label, Literal(_event_label(event, result, entities))))
+        if event.date:
+            graph.add((node, AKG.date, _date_literal(event.date)))
+        if event.count is not None:
+            graph.add((node, AKG.count, Literal(event.count, datatype=XSD.integer)))
+        if event.amount:
+            graph.add((node, AKG.amount, Literal(event.amount)))
+        if event.quote:
+            graph.add((node, AKG.quote, Literal(event.quote)))
+        sentence = _sentence_node(graph, context, result, written, event.sentence)
+        graph.add((node, PROV.wasDerivedFrom, sentence))
+        start, end = event.trigger
+        if (start, end) in phrases:  # the word is already a mention of an actor
+            continue
+        trigger = span_iri(context, start, end)
+        graph.add((node, AKG.trigger, trigger))
+        graph.add((trigger, RDF.type, NIF.Phrase))
+        graph.add((trigger, NIF.referenceContext, context))
+        graph.add((trigger, NIF.beginIndex, _index(start)))
+        graph.add((trigger, NIF.endIndex, _index(end)))
+        graph.add((trigger, NIF.anchorOf, Literal(text[start:end])))
+        graph.add((trigger, ITSRDF.taIdentRef, node))
+        graph.add((trigger, NIF.sentence, sentence))
+
+
+_KIND_WORDS = {"LegalAction": "Legal action"}
+
+
+def _event_label(event: Event, result: DocumentResult, entities: dict[str, Entity]) -> str:
+    """ "Arrest of Indonesians in Poipet", "Statement by Hun Manet"."""
+
+    def names(mentions: tuple[Mention, ...]) -> str:
+        labels = list(dict.fromkeys(entities[result.referent[m]].label for m in mentions))
+        return ", ".join(labels[:3]) + (" and others" if len(labels) > 3 else "")
+
+    label = _KIND_WORDS.get(event.kind, event.kind)
+    if event.agents:
+        label += f" by {names(event.agents)}"
+    if event.targets:
+        label += f" {'to' if event.kind == 'Payment' else 'of'} {names(event.targets)}"
+    if event.places:
+        label += f" in {names(event.places)}"
+    if label == event.kind:
+        start, end = event.trigger
+        label += f": {result.document.text[start:end]}"
+    return label
+
+
+def _date_literal(value: str) -> Literal:
+    """An ISO date as xsd:date, xsd:gYearMonth or xsd:gYear; anything else as written."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return Literal(value, datatype=XSD.date)
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return Literal(value, datatype=XSD.gYearMonth)
+    if re.fullmatch(r"\d{4}", value):
+        return Literal(value, datatype=XSD.gYear)
+    return Literal(value)

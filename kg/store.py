@@ -3,14 +3,23 @@
 rdflib builds each document's graph; this module moves it into a ``pyoxigraph.Store`` (in
 memory, or on disk when given a folder) and serialises and queries with Oxigraph, which is
 far faster than rdflib's own Turtle writer and SPARQL engine.
+
+Each document's graph is named by its ``nif:Context`` IRI and is written in one transaction,
+so a process killed mid-build leaves whole documents only. The default graph holds the union
+of the named graphs, kept in step in the same transactions: Oxigraph answers queries over its
+default graph tens of times faster than over ``use_default_graph_as_union`` (see
+``benchmarks/RESULTS.md``), so queries read the default graph. The store is its own manifest:
+the graph name is derived from the text's hash and the graph holds ``<ctx> dcterms:source``,
+so which source and which version of it is stored is read back with SPARQL.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -18,7 +27,28 @@ from rdflib.term import Node
 
 from kg.vocab import NAMESPACES
 
-__all__ = ["KGStore", "to_oxigraph", "uses_service"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "STORE_DIR",
+    "KGStore",
+    "StoreError",
+    "base_source",
+    "to_oxigraph",
+    "uses_service",
+]
+
+#: The store's folder inside an output folder of ``kg build``.
+STORE_DIR = "store"
+
+#: ``kg export`` formats: name -> (Oxigraph format, keeps named graphs).
+EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
+    "ttl": (ox.RdfFormat.TURTLE, False),
+    "nt": (ox.RdfFormat.N_TRIPLES, False),
+    "nq": (ox.RdfFormat.N_QUADS, True),
+    "trig": (ox.RdfFormat.TRIG, True),
+    "jsonld": (ox.RdfFormat.JSON_LD, False),
+    "rdfxml": (ox.RdfFormat.RDF_XML, False),
+}
 
 # Strings, IRIs and comments, which may hold the word SERVICE without it being the keyword.
 _QUOTED = re.compile(
@@ -31,6 +61,14 @@ _QUOTED = re.compile(
 )
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
 
+_DOCUMENTS = """
+SELECT ?g ?source WHERE { GRAPH ?g { ?g dcterms:source ?source } }
+"""
+
+
+class StoreError(OSError):
+    """A store that cannot be opened: missing, damaged, or in use by another process."""
+
 
 def uses_service(sparql: str) -> bool:
     """True when ``sparql`` holds a SERVICE clause (a federated call to another endpoint).
@@ -41,6 +79,17 @@ def uses_service(sparql: str) -> bool:
     False
     """
     return _SERVICE.search(_QUOTED.sub(" ", sparql)) is not None
+
+
+def base_source(source: str) -> str:
+    """The input file of a document source: JSONL lines (``f.jsonl#line=3``) share one.
+
+    >>> base_source("news.jsonl#line=3")
+    'news.jsonl'
+    >>> base_source("examples/a.txt")
+    'examples/a.txt'
+    """
+    return source.split("#line=", 1)[0]
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -64,11 +113,35 @@ class KGStore:
     Parameters
     ----------
     path
-        A folder for an on-disk store, or None for a store in memory.
+        A folder for an on-disk store (made if missing), or None for a store in memory.
+    read_only
+        Open an existing on-disk store for reading only: no lock is taken, so any number of
+        readers (``kg query``, ``kg serve``) can share it.
+
+    Raises
+    ------
+    StoreError
+        When the folder is not a store, or another process has it open for writing.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.store = ox.Store(str(path)) if path is not None else ox.Store()
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if path is None:
+                self.store = ox.Store()
+            elif read_only:
+                if not Path(path).is_dir():
+                    raise StoreError(f"{path}: no store here (run 'kg build' first)")
+                self.store = ox.Store.read_only(str(path))
+            else:
+                self.store = ox.Store(str(path))
+        except StoreError:
+            raise
+        except OSError as err:
+            reason = str(err)
+            if "lock" in reason.lower():
+                reason = "in use by another kg process (a build, add or remove); try again when it ends"
+            raise StoreError(f"{path}: cannot open the store: {reason}") from None
 
     @classmethod
     def from_turtle(cls, path: str | os.PathLike[str]) -> KGStore:
@@ -77,26 +150,77 @@ class KGStore:
         kg.store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
         return kg
 
+    @classmethod
+    def open_output(cls, outdir: str | os.PathLike[str]) -> KGStore:
+        """Read the graph of an output folder: its store if there is one, else ``graph.ttl``.
+
+        Raises
+        ------
+        StoreError
+            When the folder holds neither.
+        """
+        folder = Path(outdir)
+        if (folder / STORE_DIR).is_dir():
+            return cls(folder / STORE_DIR, read_only=True)
+        if (folder / "graph.ttl").is_file():
+            return cls.from_turtle(folder / "graph.ttl")
+        raise StoreError(f"{folder}: neither {STORE_DIR}/ nor graph.ttl here (run 'kg build' first)")
+
     def add_graph(self, graph: Graph, name: URIRef) -> None:
         """Replace the named graph ``name`` with the triples of ``graph``, atomically."""
+        self.replace_graphs(graph, name, [name])
+
+    def replace_graphs(self, graph: Graph, name: URIRef, old: Iterable[str]) -> None:
+        """Write ``graph`` as the named graph ``name``, dropping the graphs ``old``.
+
+        One transaction: a reader (or a process killed half-way) sees either the old graphs
+        or the new one, never a part of it.
+        """
         graph_name = ox.NamedNode(str(name))
-        quads = [
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name)  # type: ignore[arg-type]
+        drops = [ox.NamedNode(str(g)) for g in {*map(str, old), str(name)}]
+        drops = [g for g in drops if self.store.contains_named_graph(g)]
+        triples = [
+            ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
             for s, p, o in graph
         ]
-        self.store.remove_graph(graph_name) if self.store.contains_named_graph(graph_name) else None
-        self.store.extend(quads)
+        if not drops:  # one transaction: the named graph and its copy in the union
+            self.store.extend(
+                [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples]
+                + [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+            )
+            return
+        # The drops and INSERT DATA in one SPARQL Update: Oxigraph applies it as one transaction.
+        text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        operations = [_drop(g) for g in drops]
+        operations.append(f"INSERT DATA {{ {text}\n GRAPH {graph_name} {{ {text} }} }}")
+        self.store.update(" ;\n".join(operations))
+
+    def remove_graphs(self, names: Iterable[str]) -> int:
+        """Drop the named graphs ``names`` in one transaction; return how many existed."""
+        drops = [ox.NamedNode(str(n)) for n in names]
+        drops = [g for g in drops if self.store.contains_named_graph(g)]
+        if drops:
+            self.store.update(" ;\n".join(_drop(g) for g in drops))
+        return len(drops)
+
+    def clear(self) -> None:
+        """Remove every graph and triple."""
+        self.store.clear()
+
+    def documents(self) -> dict[str, str]:
+        """Stored documents: graph (``nif:Context``) IRI -> ``dcterms:source``."""
+        return {
+            row["g"].value: row["source"].value  # type: ignore[index]
+            for row in self.store.query(_DOCUMENTS, prefixes=NAMESPACES)  # type: ignore[union-attr]
+        }
 
     def __len__(self) -> int:
-        """The number of quads (a triple found in two documents' graphs counts twice)."""
-        return len(self.store)
+        """The number of triples in the union of all graphs (each distinct triple once)."""
+        return self.count_triples()
 
     def count_triples(self) -> int:
         """The number of distinct triples over all graphs: what ``graph.ttl`` holds."""
-        [row] = self.store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-            use_default_graph_as_union=True,
-        )  # type: ignore[misc]
+        [row] = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # type: ignore[misc]
         return int(row["n"].value)
 
     def triples(self) -> Iterator[ox.Triple]:
@@ -104,9 +228,7 @@ class KGStore:
 
         Sorted by subject so that the Turtle writer groups each subject's triples.
         """
-        solutions = self.store.query(
-            "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o", use_default_graph_as_union=True
-        )
+        solutions = self.store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o")
         for solution in solutions:  # type: ignore[union-attr]
             yield ox.Triple(solution["s"], solution["p"], solution["o"])  # type: ignore[index]
 
@@ -118,8 +240,43 @@ class KGStore:
         os.replace(partial, target)
         return target
 
-    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def export(self, output: IO[bytes], fmt: str = "ttl") -> None:
+        """Stream the graph to ``output`` in ``fmt`` (a key of :data:`EXPORT_FORMATS`).
+
+        N-Quads and TriG keep one named graph per document; the other formats write the
+        union of all graphs, each triple once.
+
+        Raises
+        ------
+        ValueError
+            For a format not in :data:`EXPORT_FORMATS`.
+        """
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+        rdf_format, keeps_graphs = EXPORT_FORMATS[fmt]
+        if keeps_graphs:  # the named graphs only: the default graph is their union
+            named = (
+                q for q in self.store.quads_for_pattern(None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+            )
+            ox.serialize(named, output, rdf_format, prefixes=NAMESPACES)
+        else:
+            ox.serialize(self.triples(), output, rdf_format, prefixes=NAMESPACES)
+
+    def query(
+        self, sparql: str, *, default_graph: list[str] | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query over the union of all graphs, the project prefixes predeclared.
+
+        The union is the store's default graph; ``GRAPH ?g`` reaches each document's graph.
+
+        Parameters
+        ----------
+        sparql
+            The query.
+        default_graph
+            Graph IRIs to query as the default graph instead of the union of all graphs
+            (the SPARQL Protocol's ``default-graph-uri``).
 
         Raises
         ------
@@ -130,4 +287,17 @@ class KGStore:
         """
         if uses_service(sparql):
             raise PermissionError("SERVICE is refused: queries run on the local store only")
-        return self.store.query(sparql, prefixes=NAMESPACES, use_default_graph_as_union=True)
+        if default_graph:
+            return self.store.query(
+                sparql, prefixes=NAMESPACES, default_graph=[ox.NamedNode(g) for g in default_graph]
+            )
+        return self.store.query(sparql, prefixes=NAMESPACES)
+
+
+def _drop(graph: ox.NamedNode) -> str:
+    """SPARQL Update dropping ``graph`` and, from the union, the triples no other graph has."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }} ;\n"
+        f"DROP SILENT GRAPH {graph}"
+    )

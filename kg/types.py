@@ -16,6 +16,7 @@ __all__ = [
     "Document",
     "IngestError",
     "Sentence",
+    "Section",
     "Mention",
     "Entity",
     "Relation",
@@ -71,11 +72,27 @@ class Sentence(NamedTuple):
     end: int
 
 
+class Section(NamedTuple):
+    """One story of a page (an ``akg:Article``): its span and what its header says."""
+
+    start: int
+    end: int
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+
+
 class Mention(NamedTuple):
-    """A span of text naming an actor or place.
+    """A span of text naming (or describing) an actor or place.
 
     ``start``/``end`` are character offsets into :attr:`Document.text`, so
-    ``text[start:end] == anchor``.
+    ``text[start:end] == anchor``. ``name`` is the name inside the anchor (no title, article
+    or possessive: "Prime Minister Hun Manet's" -> "Hun Manet"), ``title`` the title before it.
+    ``strong`` says the class comes from a context cue or gazetteer rather than the
+    statistical model alone. A ``nominal`` mention names no one ("police", "the regime");
+    ``refers_to`` is the ``(start, end)`` of the named mention the text equates it with.
+    ``acting`` marks a mention that does something in its clause (a country that acts is its
+    government: "the United States said").
     """
 
     start: int
@@ -83,19 +100,31 @@ class Mention(NamedTuple):
     anchor: str
     cls: ActorClass
     sentence: Sentence
-    label: str  # the spaCy label it came from (PERSON, ORG, GPE...)
+    label: str  # where it came from: a spaCy label (PERSON, ORG, GPE...) or NOMINAL
+    name: str = ""
+    title: str | None = None
+    strong: bool = False
+    nominal: bool = False
+    refers_to: tuple[int, int] | None = None
+    acting: bool = False  # the subject, agent or possessor of its clause: an actor here
 
 
 class Entity(NamedTuple):
     """An actor or place: the referent of one or more mentions.
 
     ``key`` is stable across runs and documents; the RDF layer mints the IRI from it.
+    ``iso`` (ISO 3166-1 alpha-2) and ``geonameid`` link countries and unambiguous places;
+    ``nationality`` is the country a nationality group is named after.
     """
 
     key: str
     cls: ActorClass
     label: str
     alt_labels: frozenset[str]
+    title: str | None = None
+    iso: str | None = None
+    geonameid: int | None = None
+    nationality: str | None = None  # the country's name, for NationalityGroup
 
 
 class Relation(NamedTuple):
@@ -128,7 +157,7 @@ class Event(NamedTuple):
     targets: tuple[Mention, ...] = ()
     places: tuple[Mention, ...] = ()
     date: str | None = None
-    count: int | None = None
+    count: int | None = None  # type: ignore[assignment]  # a field, shadowing tuple.count
     amount: str | None = None
     quote: str | None = None
     confidence: float = 0.5
@@ -143,5 +172,6 @@ class DocumentResult:
     mentions: list[Mention]
     entities: list[Entity]
     referent: dict[Mention, str]  # mention -> Entity.key
+    sections: list[Section] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)

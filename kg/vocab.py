@@ -36,6 +36,19 @@ class AKG(DefinedNamespace):
     Country: URIRef
     NationalityGroup: URIRef
     Event: URIRef
+    # event classes (kg/events.py, kg/quotes.py)
+    Arrest: URIRef
+    Order: URIRef
+    Investigation: URIRef
+    Payment: URIRef
+    Statement: URIRef
+    Attack: URIRef
+    Killing: URIRef
+    Sanction: URIRef
+    Publication: URIRef
+    LegalAction: URIRef
+    Meeting: URIRef
+    Accusation: URIRef
     # document structure
     Article: URIRef
 
@@ -60,6 +73,7 @@ class AKG(DefinedNamespace):
     count: URIRef
     amount: URIRef
     trigger: URIRef
+    quote: URIRef
 
     # provenance of statements
     subjectMention: URIRef

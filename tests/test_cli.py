@@ -82,8 +82,30 @@ def test_analyze(demo_build):
     assert result.exit_code == 0 and "PageRank" in result.output
 
 
-@pytest.mark.parametrize("command", ["build", "query", "analyze"])
+@pytest.mark.parametrize("command", ["build", "query", "analyze", "eval", "add", "remove", "export",
+                                     "serve", "path"])
 def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
     assert f"kg {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_query_reads_the_store_and_describes(demo_build):
+    out, _ = demo_build
+    assert (out / "store").is_dir()
+    result = CliRunner().invoke(main, ["query", str(out), "DESCRIBE ent:person.hun-manet",
+                                       "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "subject,predicate,object" and "Hun Manet" in result.output
+
+
+def test_export_and_store_errors(demo_build, tmp_path):
+    out, _ = demo_build
+    target = tmp_path / "g.nq"
+    result = CliRunner().invoke(main, ["export", str(out), "--format", "nq", "-o", str(target)])
+    assert result.exit_code == 0 and "<https://w3id.org/actorkg/doc/" in target.read_text("utf-8")
+    for command in (["export", str(tmp_path)], ["remove", str(tmp_path), "a.txt"],
+                    ["serve", str(tmp_path)], ["add", str(tmp_path), str(target)]):
+        result = run(*command)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, command
+        assert result.stderr.count("\n") == 1, result.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.explore import write_explorer
+from kg.explore import LARGE, explorer_data, write_explorer
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>alert(1)</script>"
@@ -41,7 +41,7 @@ def graph() -> nx.Graph:
 def embedded(page: str) -> dict:
     """The graph data JSON the page embeds."""
     pattern = r'<script type="application/json" id="graph-data">(.*?)</script>'
-    match = re.search(pattern, page, re.S)
+    match = re.search(pattern, page, re.DOTALL)
     assert match, "graph data block not found"
     return json.loads(match.group(1))
 
@@ -87,8 +87,8 @@ def test_counts_and_attributes(graph: nx.Graph, tmp_path: Path) -> None:
     assert len(data["nodes"]) == 4 and len(data["edges"]) == 3
     assert "4 nodes · 3 edges" in page
     groups = data["options"]["groups"]
-    assert groups["Planet"]["color"] == "#9E9E9E"
-    assert len({groups[c]["color"] for c in ("Person", "Organization", "Country")}) == 3
+    assert groups["Planet"]["color"]["background"] == "#9E9E9E"
+    assert len({groups[c]["color"]["background"] for c in ("Person", "Organization", "Country")}) == 3
     leads = next(e for e in data["edges"] if e["label"] == "leads")
     assert leads["value"] == 3 and data["details"][leads["id"]]["relation"] == "leads"
     assert data["options"]["physics"]["stabilization"]["iterations"] > 0
@@ -118,3 +118,47 @@ def test_replaces_existing_file(graph: nx.Graph, tmp_path: Path) -> None:
     out.write_text("old")
     write_explorer(graph, out)
     assert "vis-network" in out.read_text("utf-8")
+
+
+def test_relation_edges_are_labelled_and_cooccurrence_is_light(graph: nx.Graph) -> None:
+    data = explorer_data(graph)
+    by_relation = {e["relation"]: e for e in data["edges"]}
+    assert by_relation["leads"]["label"] == "leads" and "dashes" not in by_relation["leads"]
+    cooc = by_relation["co-occurs"]
+    assert "label" not in cooc and cooc["dashes"] is True
+    assert "arrows" not in cooc  # an undirected graph: no arrows at all
+
+
+def test_directed_relations_get_arrows_symmetric_ones_do_not() -> None:
+    g = nx.MultiDiGraph()
+    g.add_edge("urn:a", "urn:b", "leads", relation="leads", directed=True, weight=2)
+    g.add_edge("urn:a", "urn:b", "fightsAgainst", relation="fightsAgainst", directed=False)
+    g.add_edge("urn:a", "urn:b", "co-occurs", relation="co-occurs", directed=False)
+    arrows = {e["relation"]: e.get("arrows") for e in explorer_data(g)["edges"]}
+    assert arrows == {"leads": "to", "fightsAgainst": None, "co-occurs": None}
+
+
+def test_tooltips_quote_evidence_and_details_hold_figures(graph: nx.Graph) -> None:
+    graph.nodes["urn:akg:ann"].update(community=2, betweenness=0.5)
+    data = explorer_data(graph)
+    ann = next(n for n in data["nodes"] if n["id"] == "urn:akg:ann")
+    assert EVIDENCE[0]["sentence"] in ann["title"] and "news/a.txt" in ann["title"]
+    assert ann["community"] == 2 and data["options"]["groups"]["community-2"]
+    assert data["details"]["urn:akg:ann"]["betweenness"] == 0.5
+    leads = next(e for e in data["edges"] if e["relation"] == "leads")
+    assert EVIDENCE[0]["sentence"] in leads["title"]
+    assert [c["size"] for c in data["communities"]] == [3, 1]
+
+
+def test_large_graphs_get_fast_layout_settings() -> None:
+    g = nx.gnm_random_graph(LARGE + 1, 3 * LARGE, seed=1)
+    nx.set_node_attributes(g, {n: n % 7 for n in g}, "community")
+    data = explorer_data(g)
+    options = data["options"]
+    assert options["layout"]["improvedLayout"] is False
+    assert options["physics"]["solver"] == "barnesHut"
+    assert options["edges"]["smooth"] == {"enabled": False}
+    assert all("x" in n and "y" in n for n in data["nodes"])  # seeded by community
+    small = explorer_data(nx.path_graph(3))["options"]
+    assert small["physics"]["solver"] == "forceAtlas2Based" and "x" not in explorer_data(
+        nx.path_graph(3))["nodes"][0]

@@ -141,6 +141,9 @@ def conforming_graph() -> Graph:
     g.add((EVENT, AKG.agent, PERSON))
     g.add((EVENT, AKG.count, Literal(1)))
     g.add((EVENT, AKG.trigger, TRIGGER))
+    g.add((EVENT, PROV.wasDerivedFrom, DOC))
+    g.add((EVENT, AKG.date, Literal("2025-07-16", datatype=XSD.date)))
+    g.add((EVENT, AKG.quote, Literal("We will win.")))
     g.add((TRIGGER, RDF.type, NIF.Phrase))
     g.add((TRIGGER, NIF.referenceContext, DOC))
     g.add((TRIGGER, NIF.beginIndex, nni(10)))
@@ -211,6 +214,10 @@ BROKEN: dict[str, tuple[Callable[[Graph], None], str]] = {
         "MaxInclusive",
     ),
     "negative event count": (_replace(EVENT, AKG.count, Literal(-2)), "MinInclusive"),
+    "event date as a number": (_replace(EVENT, AKG.date, Literal(2025)), "Or"),
+    "event without provenance": (_replace(EVENT, PROV.wasDerivedFrom, None), "MinCount"),
+    "event agent as a literal": (_replace(EVENT, AKG.agent, Literal("Hun Manet")), "NodeKind"),
+    "empty quote": (_replace(EVENT, AKG.quote, Literal("")), "MinLength"),
 }
 
 

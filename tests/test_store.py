@@ -1,10 +1,11 @@
 import json
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.query import QueryError, ask, format_answer
-from kg.store import KGStore, uses_service
+from kg.store import EXPORT_FORMATS, KGStore, StoreError, uses_service
 
 EX = "http://example.org/"
 
@@ -60,3 +61,59 @@ def test_turtle_round_trip(store, tmp_path):
     path = store.write_turtle(tmp_path / "g.ttl")
     assert len(Graph().parse(path)) == 2
     assert len(KGStore.from_turtle(path)) == 2
+
+
+def test_replacing_a_graph_drops_the_old_versions_in_one_update(store):
+    g = Graph()
+    g.add((URIRef(EX + "c"), URIRef(EX + "name"), Literal("New")))
+    store.replace_graphs(g, URIRef(EX + "doc2"), [EX + "doc1"])
+    assert [str(g) for g in store.store.named_graphs()] == [f"<{EX}doc2>"]
+    assert ask(store, f"SELECT ?n {{ ?s <{EX}name> ?n }}").rows[0][0].value == "New"
+    assert store.remove_graphs([EX + "doc2", EX + "nope"]) == 1 and len(store) == 0
+
+
+def test_on_disk_store_read_only_and_lock(tmp_path):
+    path = tmp_path / "store"
+    writer = KGStore(path)
+    g = Graph()
+    g.add((URIRef(EX + "doc"), URIRef("http://purl.org/dc/terms/source"), Literal("a.txt")))
+    writer.add_graph(g, URIRef(EX + "doc"))
+    writer.store.flush()
+    assert KGStore(path, read_only=True).documents() == {EX + "doc": "a.txt"}
+    with pytest.raises(StoreError, match="in use"):
+        KGStore(path)
+    with pytest.raises(StoreError, match="no store"):
+        KGStore(tmp_path / "nothing", read_only=True)
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
+def test_export_formats_parse_back(store, fmt):
+    import io
+
+    buffer = io.BytesIO()
+    store.export(buffer, fmt)
+    rdf_format, keeps_graphs = EXPORT_FORMATS[fmt]
+    quads = list(ox.parse(buffer.getvalue(), rdf_format))
+    assert len(quads) == 2
+    names = {q.graph_name for q in quads}
+    assert names == ({ox.NamedNode(EX + "doc1")} if keeps_graphs else {ox.DefaultGraph()})
+
+
+def test_describe(store):
+    answer = ask(store, f"DESCRIBE <{EX}a>")
+    assert answer.triples and len(answer.rows) == 2
+
+
+def test_removing_a_document_keeps_what_another_document_states():
+    kg = KGStore()
+    shared = (URIRef(EX + "hun-manet"), URIRef(EX + "label"), Literal("Hun Manet"))
+    for doc, extra in (("d1", "one"), ("d2", "two")):
+        g = Graph()
+        g.add(shared)
+        g.add((URIRef(EX + doc), URIRef(EX + "says"), Literal(extra)))
+        kg.add_graph(g, URIRef(EX + doc))
+    assert len(kg) == 3
+    kg.remove_graphs([EX + "d1"])
+    assert len(kg) == 2 and ask(kg, f"ASK {{ <{EX}hun-manet> <{EX}label> ?l }}").boolean
+    kg.remove_graphs([EX + "d2"])
+    assert len(kg) == 0

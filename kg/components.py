@@ -1,0 +1,144 @@
+"""spaCy components of actorkg, registered as factories the way spaCy registers its own.
+
+``kg_gazetteer`` runs after the statistical ``ner``: it labels every country name GPE and
+every demonym NORP (names from :mod:`kg.gazetteer`, so from maintained packages), replacing
+the model's label where the model found the same span with another label ("Cameroon" ORG),
+and adding the name where the model found nothing and no other entity overlaps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg import gazetteer
+
+__all__ = ["GazetteerRuler", "make_gazetteer_ruler", "NamePropagator", "make_name_propagator"]
+
+#: Entity labels that name actors or places, which :class:`NamePropagator` spreads.
+ACTOR_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC")
+#: Labels of numbers: a span of them with no digit in it was a name the model misread.
+NUMBER_LABELS = ("CARDINAL", "QUANTITY", "ORDINAL", "MONEY", "PERCENT")
+
+
+class GazetteerRuler:
+    """Label country names GPE and demonyms NORP.
+
+    Parameters
+    ----------
+    nlp
+        The pipeline, for its tokenizer and vocabulary.
+    name
+        The component's name in the pipeline.
+    """
+
+    def __init__(self, nlp: Language, name: str = "kg_gazetteer") -> None:
+        self.name = name
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._add(nlp, "GPE", gazetteer.country_names())
+        self._add(nlp, "NORP", gazetteer.demonym_names())
+
+    def _add(self, nlp: Language, label: str, names: Iterable[str]) -> None:
+        self.matcher.add(label, [nlp.make_doc(name) for name in names])
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.set_annotations(doc, self.match(doc))
+
+    def match(self, doc: Doc) -> list[Span]:
+        """Gazetteer spans that look like names (capitalised), longest first when nested."""
+        found: dict[tuple[int, int], set[str]] = {}
+        for match_id, start, end in self.matcher(doc):
+            if doc[start].text[:1].isupper():
+                found.setdefault((start, end), set()).add(doc.vocab.strings[match_id])
+        labels = {}
+        for (start, end), both in found.items():
+            # a word that is both ("Thai") names people more often than the country,
+            # unless it is the country's own name ("Gibraltar")
+            if len(both) == 2:
+                labels[(start, end)] = "GPE" if _is_country_name(doc[start:end].text) else "NORP"
+            else:
+                labels[(start, end)] = both.pop()
+        return filter_spans([Span(doc, s, e, label=label) for (s, e), label in labels.items()])
+
+    def set_annotations(self, doc: Doc, matches: list[Span]) -> Doc:
+        """Relabel entities with the same span; add the others where nothing overlaps."""
+        by_span = {(span.start, span.end): span for span in matches}
+        ents = []
+        for ent in doc.ents:
+            match = by_span.pop((ent.start, ent.end), None)
+            ents.append(match if match is not None else ent)
+        taken = {i for ent in ents for i in range(ent.start, ent.end)}
+        for span in by_span.values():
+            if not taken.intersection(range(span.start, span.end)):
+                ents.append(span)
+        doc.ents = sorted(ents, key=lambda span: span.start)
+        return doc
+
+
+def _is_country_name(text: str) -> bool:
+    place = gazetteer.country(text)
+    return place is not None and place.name.casefold() == text.casefold()
+
+
+class NamePropagator:
+    """One sense per document: a name the pipeline found once is found everywhere.
+
+    The small statistical model finds "ISIL" in one sentence and misses it, or calls it a
+    number, in the next. This component labels every other occurrence of a found name (same
+    characters, whole tokens) with the label the name has most often in the document, where
+    no other actor name overlaps it; it replaces non-actor labels (CARDINAL, PRODUCT...) there.
+    An all-capital word the model called a number becomes an organisation's acronym.
+    """
+
+    def __init__(self, nlp: Language, name: str = "kg_names") -> None:
+        self.name = name
+        self.vocab = nlp.vocab
+        self.tokenizer = nlp.tokenizer
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.set_annotations(doc, self.match(doc))
+
+    def match(self, doc: Doc) -> list[Span]:
+        votes: dict[str, dict[str, int]] = {}
+        for ent in doc.ents:
+            if ent.label_ in ACTOR_LABELS and ent.text[:1].isupper() and len(ent.text) > 1:
+                counts = votes.setdefault(ent.text, {})
+                counts[ent.label_] = counts.get(ent.label_, 0) + 1
+        matcher = PhraseMatcher(self.vocab, attr="ORTH")
+        for text, counts in votes.items():
+            label = max(counts, key=lambda lab: (counts[lab], lab))
+            matcher.add(label, [self.tokenizer(text)])
+        found = [Span(doc, s, e, label=m) for m, s, e in matcher(doc)]
+        for ent in doc.ents:
+            if ent.label_ in NUMBER_LABELS and ent.text.isupper() and ent.text.isalpha():
+                found.append(Span(doc, ent.start, ent.end, label="ORG"))
+        return filter_spans(found)
+
+    def set_annotations(self, doc: Doc, matches: list[Span]) -> Doc:
+        actors = [ent for ent in doc.ents if ent.label_ in ACTOR_LABELS]
+        taken = {i for ent in actors for i in range(ent.start, ent.end)}
+        added = [span for span in matches if not taken.intersection(range(span.start, span.end))]
+        if added:
+            others = [
+                ent for ent in doc.ents
+                if ent.label_ in ACTOR_LABELS
+                or not any(span.start < ent.end and ent.start < span.end for span in added)
+            ]
+            doc.ents = sorted(others + added, key=lambda span: span.start)
+        return doc
+
+
+@Language.factory("kg_gazetteer", assigns=["doc.ents"], requires=["doc.ents"])
+def make_gazetteer_ruler(nlp: Language, name: str) -> GazetteerRuler:
+    """Factory of :class:`GazetteerRuler` (``nlp.add_pipe("kg_gazetteer", after="ner")``)."""
+    return GazetteerRuler(nlp, name)
+
+
+@Language.factory("kg_names", assigns=["doc.ents"], requires=["doc.ents"])
+def make_name_propagator(nlp: Language, name: str) -> NamePropagator:
+    """Factory of :class:`NamePropagator` (``nlp.add_pipe("kg_names", after="kg_gazetteer")``)."""
+    return NamePropagator(nlp, name)

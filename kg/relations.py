@@ -1,0 +1,440 @@
+"""spaCy Doc + mentions -> :class:`~kg.types.Relation` records: who is related to whom, and how.
+
+Rules over the dependency parse, one function per pattern, each yielding
+``(subject, predicate, object, confidence)`` between two mentions of one sentence:
+
+- :func:`verb_relations`: a verb of a relation class with its subject and object, active or
+  passive, direct or through a preposition ("X met Y", "Y was attacked by X", "X works for
+  Y", "X is based in Y");
+- :func:`title_relations`: a person's title and the organisation or place it is of, as a
+  pre-modifier, a possessive, an apposition or a copula ("Amnesty International's
+  Secretary General Agnes Callamard", "Sergei Aksyonov, the head of Crimea", "Federal
+  Aviation Administration spokesman John Leyden", "X is a member of Y");
+- :func:`nationality_relations`: a nationality adjective on an actor ("Taiwanese Vice
+  President Hsiao Bi-khim", "Chinese criminal gangs");
+- :func:`place_relations`: a place in a larger place ("Albuquerque, N.M.", "Kosovo, Serbia")
+  and an organisation in a place ("the police in Kratie").
+
+Precision comes first: a sentence that is too long, a list or has no verb
+(:func:`kg.frames.is_usable`) only gets the local title and nationality patterns, every
+relation has argument classes that fit its predicate, and negated verbs say nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.frames import MentionIndex, conjuncts, is_usable, units, verb_frame
+from kg.lexicon import (
+    LEADER_TITLES,
+    MEMBER_TITLES,
+    PLACE_LEADER_TITLES,
+    RELATION_VERBS,
+    lemma,
+)
+from kg.types import ActorClass, Mention, Relation
+
+__all__ = [
+    "MAX_SENTENCE_TOKENS",
+    "PREDICATES",
+    "SYMMETRIC",
+    "fits",
+    "nationality_relations",
+    "place_relations",
+    "relations",
+    "title_relations",
+    "verb_relations",
+]
+
+#: Sentences longer than this are not read for relations (a parse that long is unreliable).
+MAX_SENTENCE_TOKENS = 100
+
+#: The contract's relation properties (local names in the ``akg:`` namespace).
+PREDICATES = (
+    "memberOf", "leads", "locatedIn", "livesIn", "hasNationality", "fightsAgainst",
+    "alliedWith", "communicatedWith", "opposes", "supports", "killed",
+)
+#: Relations that hold both ways (owl:SymmetricProperty in the ontology).
+SYMMETRIC = frozenset(("fightsAgainst", "alliedWith", "communicatedWith"))
+
+_ACTOR: frozenset[ActorClass] = frozenset(("Person", "Organization", "NationalityGroup",
+                                           "Country"))
+_PLACE: frozenset[ActorClass] = frozenset(("Location", "Country"))
+_ANY: frozenset[ActorClass] = _ACTOR | _PLACE
+#: predicate -> (classes its subject may have, classes its object may have)
+_SIGNATURES: dict[str, tuple[frozenset[ActorClass], frozenset[ActorClass]]] = {
+    "memberOf": (frozenset(("Person", "Organization", "Country")),
+                 frozenset(("Organization", "Country"))),
+    "leads": (frozenset(("Person", "Organization")), frozenset(("Organization", "Location",
+                                                               "Country"))),
+    "locatedIn": (frozenset(("Person", "Organization", "Location")), _PLACE),
+    "livesIn": (frozenset(("Person", "NationalityGroup")), _PLACE),
+    "hasNationality": (frozenset(("Person", "Organization")),
+                       frozenset(("NationalityGroup", "Country"))),
+    # armed conflict is between groups: a person shooting a person is not "fighting"
+    "fightsAgainst": (_ACTOR, _ACTOR - {"Person"}),
+    "alliedWith": (_ACTOR, _ACTOR),
+    "communicatedWith": (_ACTOR, _ACTOR),
+    "opposes": (_ACTOR, _ACTOR),
+    "supports": (_ACTOR, _ACTOR),
+    "killed": (_ACTOR, frozenset(("Person", "NationalityGroup"))),
+}
+
+Found = tuple[Mention, str, Mention, float]
+
+
+def fits(subject: Mention, predicate: str, obj: Mention) -> bool:
+    """Whether the classes of two mentions fit a predicate, and they are not one name.
+
+    >>> from kg.types import Sentence
+    >>> s = Sentence(0, 20)
+    >>> fits(Mention(0, 4, "Hun", "Person", s, "PERSON"), "leads",
+    ...      Mention(8, 16, "Cambodia", "Country", s, "GPE"))
+    True
+    >>> fits(Mention(0, 4, "Hun", "Person", s, "PERSON"), "killed",
+    ...      Mention(8, 16, "Cambodia", "Country", s, "GPE"))
+    False
+    """
+    subjects, objects = _SIGNATURES[predicate]
+    if subject.cls not in subjects or obj.cls not in objects:
+        return False
+    if subject.refers_to == (obj.start, obj.end) or obj.refers_to == (subject.start, subject.end):
+        return False  # "Poipet, a town": one place, described twice
+    return subject.anchor.casefold() != obj.anchor.casefold() and subject != obj
+
+
+def relations(
+    doc: Doc, mentions: Sequence[Mention], *, max_tokens: int = MAX_SENTENCE_TOKENS
+) -> Iterator[Relation]:
+    """Yield the relations read from ``doc`` between its ``mentions``, in document order.
+
+    Parameters
+    ----------
+    doc
+        The parsed document.
+    mentions
+        Its mentions (as :func:`kg.mentions.mentions` gives them).
+    max_tokens
+        Sentences longer than this get only the local (noun phrase) patterns.
+
+    Returns
+    -------
+    Iterator[Relation]
+        One relation per pair of mentions and predicate; when two patterns find the same,
+        the more confident one.
+
+    Examples
+    --------
+    >>> from kg.nlp import load_pipeline
+    >>> from kg.mentions import mentions
+    >>> doc = load_pipeline()("Sergei Aksyonov, the head of Crimea, spoke.")
+    >>> [(r.subject.anchor, r.predicate, r.object.anchor) for r in relations(doc, list(mentions(doc)))]
+    [('Sergei Aksyonov', 'leads', 'Crimea')]
+    """
+    index = MentionIndex(doc, mentions)
+    for sent in units(doc):
+        if not any(index.at(t) for t in sent):
+            continue
+        found: list[Found] = []
+        found += title_relations(sent, index)
+        found += nationality_relations(sent, index)
+        if is_usable(sent, max_tokens=max_tokens):
+            found += verb_relations(sent, index)
+            found += place_relations(sent, index)
+        yield from _best(found)
+
+
+def _best(found: Iterable[Found]) -> Iterator[Relation]:
+    best: dict[tuple[Mention, str, Mention], float] = {}
+    for subject, predicate, obj, confidence in found:
+        if not fits(subject, predicate, obj):
+            continue
+        key = (subject, predicate, obj)
+        if predicate in SYMMETRIC and (obj, predicate, subject) in best:
+            key = (obj, predicate, subject)
+        best[key] = max(best.get(key, 0.0), confidence)
+    for (subject, predicate, obj), confidence in sorted(
+        best.items(), key=lambda item: (min(item[0][0].start, item[0][2].start), item[0][1])
+    ):
+        yield Relation(subject, predicate, obj, subject.sentence, round(confidence, 2))
+
+
+# ---------------------------------------------------------------- verbs
+
+
+def verb_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """Subject-verb-object relations for verbs of :data:`kg.lexicon.RELATION_VERBS`.
+
+    Passives swap the roles ("Y was attacked by X"); prepositional objects count only with
+    the verb's prepositions ("fought against", "works for"); a verb of meeting with two
+    conjoined subjects and no object relates them ("X and Y met").
+    """
+    for token in sent:
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        entry = RELATION_VERBS.get(lemma(token))
+        if entry is None:
+            continue
+        predicate, preps = entry
+        frame = verb_frame(token)
+        if frame.negated or _hedged(token):
+            continue
+        agents = index.of(frame.agents)
+        objects: list[Mention] = []
+        if None in preps:
+            objects += index.of(frame.patients)
+            if predicate in ("supports", "opposes") and not objects:
+                # "France welcomed Germany's decision": the decision's owner
+                objects += index.of([c for t in frame.patients for c in t.children
+                                     if c.dep_ == "poss"])
+        for prep in preps:
+            if prep is not None:
+                objects += index.of(frame.obliques.get(prep, ()))
+        if predicate in ("locatedIn", "livesIn"):
+            # "X is based in Y", "X, based in Y": the place is the object, the passive
+            # subject (or the noun the participle hangs on) the subject
+            agents = agents or index.of(frame.patients)
+            objects = [m for m in objects if m not in agents]
+        confidence = 0.75 if frame.agents and agents and agents[0] == index.at(frame.agents[0]) else 0.6
+        for subject in agents:
+            for obj in objects:
+                yield subject, predicate, obj, confidence
+        if predicate in SYMMETRIC and not objects and len(agents) > 1:
+            for i, first in enumerate(agents):
+                for second in agents[i + 1:]:
+                    yield first, predicate, second, 0.65
+
+
+def _hedged(verb: Token) -> bool:
+    """A verb under a modal of doubt or a question ("may have met", "did X meet Y?")."""
+    return any(c.lower_ in ("may", "might", "could", "would") and c.dep_ == "aux"
+               for c in verb.children) or verb.sent[-1].text == "?"
+
+
+# ---------------------------------------------------------------- titles
+
+
+def _title_kind(words: Sequence[Token | str], obj: Mention) -> str | None:
+    """``leads`` or ``memberOf`` for a title ("Secretary General", "spokesman") of ``obj``."""
+    lemmas = [lemma(w) for w in words
+              if (w.is_alpha if isinstance(w, Token) else w.replace("-", "").isalpha())]
+    if not lemmas:
+        return None
+    text = " ".join(lemmas)
+    if any(word in ("vice", "deputy", "assistant", "former", "ex") for word in lemmas):
+        return "memberOf"
+    place = obj.cls in _PLACE
+    leaders = PLACE_LEADER_TITLES if place else LEADER_TITLES
+    if "secretary general" in text or "secretary-general" in text or "prime minister" in text:
+        return "leads"
+    head = lemmas[-1]
+    if head in leaders:
+        return "leads"
+    if head in MEMBER_TITLES or head in LEADER_TITLES:
+        return "memberOf"
+    return None
+
+
+def _premodifiers(root: Token, index: MentionIndex, own: Mention) -> list[Token]:
+    """Words before ``root`` in its noun phrase, outside the mention ``own``."""
+    out: list[Token] = []
+    stack = [c for c in root.lefts if c.dep_ in ("compound", "amod", "poss", "nmod", "npadvmod")]
+    while stack:
+        token = stack.pop()
+        if index.at(token) != own:
+            out.append(token)
+        stack.extend(c for c in token.lefts if c.dep_ in ("compound", "amod", "poss", "nmod"))
+    return sorted(out, key=lambda t: t.i)
+
+
+def title_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """A person's title and whose it is.
+
+    - pre-modifiers: "Amnesty International's Secretary General Agnes Callamard",
+      "Federal Aviation Administration spokesman John Leyden" (the organisation before
+      the title, the title before the name);
+    - apposition both ways and copula: "Sergei Aksyonov, the head of Crimea",
+      "the head of Crimea, Sergei Aksyonov", "X is a member of Y";
+    - a possessive without a title: "the department's Al Comproni" (memberOf, less sure).
+    """
+    for mention in _mentions_in(sent, index):
+        if mention.cls != "Person":
+            continue
+        root = index.root(mention)
+        words = _premodifiers(root, index, mention)
+        title: list[Token | str] = [
+            w for w in words if index.at(w) is None and w.pos_ in ("NOUN", "PROPN", "ADJ")
+        ]
+        if mention.title:  # the mention spans its title: "Secretary General Agnes Callamard"
+            title += mention.title.split()
+        owners = [m for m in index.of(words) if m != mention]
+        for owner in owners:
+            if owner.cls == "NationalityGroup":
+                continue
+            kind = _title_kind(title, owner)
+            if kind is not None:
+                yield mention, kind, owner, 0.8
+            elif not title and _is_possessor(index, owner, root) and owner.cls == "Organization":
+                yield mention, "memberOf", owner, 0.55
+        for noun in _descriptions(root):
+            yield from _described(mention, noun, index)
+
+
+def _is_possessor(index: MentionIndex, owner: Mention, root: Token) -> bool:
+    return any(t.dep_ == "poss" and t.head == root for t in index.spans[owner])
+
+
+def _descriptions(root: Token) -> Iterator[Token]:
+    """Nouns that describe a person: appositions either way, copula attributes."""
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ in ("NOUN", "PROPN"):
+            yield child
+    if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+        yield root.head
+    if root.dep_ == "nsubj" and lemma(root.head) in ("be", "is", "was", "become", "remain"):
+        for child in root.head.children:
+            if child.dep_ == "attr" and child.pos_ == "NOUN":
+                yield child
+
+
+def _described(person: Mention, noun: Token, index: MentionIndex) -> Iterator[Found]:
+    """ "the head of Crimea", "a spokesman for the ministry", "the Kremlin's spokesman"."""
+    described = index.at(noun)
+    if described is not None and not described.nominal:
+        return  # a name, not a description
+    owners: list[tuple[Mention, list[Token]]] = []
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "with"):
+            for pobj in [c for c in child.children if c.dep_ == "pobj"]:
+                for obj in conjuncts(pobj):
+                    mention = index.at(obj) or _group_of(obj, index)
+                    if mention is not None:
+                        owners.append((mention, [noun]))
+    modifiers = [c for c in noun.lefts if c.dep_ in ("compound", "poss", "nmod", "amod")]
+    title = [noun] + [c for c in modifiers if index.at(c) is None and c.pos_ != "DET"]
+    title.sort(key=lambda t: t.i)
+    for child in modifiers:
+        mention = index.at(child)
+        if mention is not None and mention != person:
+            owners.append((mention, title))
+    for owner, words in owners:
+        if owner.cls == "NationalityGroup":
+            if _is_nationality(owner):
+                yield person, "hasNationality", owner, 0.7
+            continue
+        kind = _title_kind(words, owner)
+        if kind is not None:
+            yield person, kind, owner, 0.8
+
+
+#: Nouns naming a body of people, whose named pre-modifier is the organisation
+#: ("the Montgomery County House delegation", "the CRS agents").
+GROUP_NOUNS = frozenset(
+    ("delegation", "team", "department", "committee", "party", "government", "ministry",
+     "office", "council", "agency", "force", "forces", "army", "police", "unit", "group",
+     "company", "bank", "board", "administration", "campaign", "club", "squad", "staff",
+     "cabinet", "faction", "wing", "branch", "division", "bureau", "service")
+)
+
+
+def _group_of(noun: Token, index: MentionIndex) -> Mention | None:
+    if noun.pos_ != "NOUN" or noun.lower_ not in GROUP_NOUNS:
+        return None
+    for child in noun.lefts:
+        mention = index.at(child)
+        if child.dep_ == "compound" and mention is not None and mention.cls == "Organization":
+            return mention
+    return None
+
+
+# ---------------------------------------------------------------- nationality
+
+
+def nationality_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """A nationality word directly on an actor: "Taiwanese Vice President Hsiao Bi-khim",
+    "French police", "Chinese criminal gangs" (when those are mentions)."""
+    for mention in _mentions_in(sent, index):
+        if mention.cls not in ("Person", "Organization"):
+            continue
+        root = index.root(mention)
+        for token in _premodifiers(root, index, mention):
+            other = index.at(token)
+            if other is not None and other != mention and _is_nationality(other):
+                yield mention, "hasNationality", other, 0.75
+
+
+def _is_nationality(mention: Mention) -> bool:
+    """A nationality group named by a demonym ("Taiwanese", "Russians"), not a party or a
+    faith ("Democrat", "Republican"), which spaCy labels NORP too."""
+    from kg import gazetteer
+
+    return mention.cls == "NationalityGroup" and gazetteer.demonym(mention.name or
+                                                                   mention.anchor) is not None
+
+
+# ---------------------------------------------------------------- places
+
+
+def place_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """Places in places and organisations in places.
+
+    - "Albuquerque, N.M.", "Anbar province, Iraq": a place, a comma and a country or
+      region, not part of a list;
+    - "the police in Kratie", "the Cambodian embassy in Bangkok": an organisation with
+      an ``in`` phrase naming a place (directly or as "the province of X").
+    """
+    mentions = list(_mentions_in(sent, index))
+    for first, second in pairwise(mentions):
+        if first.cls not in _PLACE or second.cls not in _PLACE or first.cls == "Country":
+            continue
+        if second.nominal:  # "Poipet, a town on the border": a description, not a place
+            continue
+        a, b = index.spans[first], index.spans[second]
+        doc = a.doc
+        between = doc[a.end:b.start]
+        if len(between) != 1 or between[0].text != ",":
+            continue
+        if b.root.dep_ in ("nsubj", "nsubjpass", "dobj"):  # "near Morgan City, Lifa said"
+            continue
+        if _listed(a) or _listed(b):
+            continue
+        after = doc[b.end] if b.end < len(doc) else None
+        if after is not None and after.lower_ in ("and", "or"):
+            continue
+        yield first, "locatedIn", second, 0.65
+    for mention in mentions:
+        if mention.cls not in ("Organization", "Location"):
+            continue
+        root = index.root(mention)
+        for child in root.children:
+            if child.dep_ != "prep" or child.lower_ not in ("in", "at"):
+                continue
+            for obj in [c for c in child.children if c.dep_ == "pobj"]:
+                place = index.at(obj) or _of_place(obj, index)
+                if place is not None and place.cls in _PLACE:
+                    yield mention, "locatedIn", place, 0.6
+
+
+def _of_place(noun: Token, index: MentionIndex) -> Mention | None:
+    """ "the province of Kratie", "the city of Mosul": the named place."""
+    if noun.pos_ != "NOUN":
+        return None
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                mention = index.at(obj)
+                if obj.dep_ == "pobj" and mention is not None and mention.cls in _PLACE:
+                    return mention
+    return None
+
+
+def _listed(span: Span) -> bool:
+    root = span.root
+    return root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children)
+
+
+def _mentions_in(sent: Span, index: MentionIndex) -> list[Mention]:
+    return sorted(index.in_span(sent.start, sent.end), key=lambda m: m.start)

@@ -1,0 +1,202 @@
+"""Text -> page layout: the stories a page holds, and the page furniture around them.
+
+A scraped news page is more than its article: menus, "Try our app" lines, comment counters,
+and often a block of related stories, each with its own headline, publisher and age
+("2 hours ago"). :func:`layout` finds
+
+- **furniture**: lines that are not prose (a few words with no sentence in them, nothing but
+  symbols) or that speak the vocabulary of apps and sites ("Download the app",
+  "No comments yet") rather than of news;
+- **stories**: a headline is a line that the page repeats within a few lines (teaser and title),
+  or the first line of a page whose second part is prose; the lines between a headline and the
+  story's first prose line are its header (publisher, age), read as metadata.
+
+The text is never changed: furniture is masked with spaces (same length, same offsets) before
+parsing, so every offset still slices the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from kg.types import Section
+
+__all__ = ["Layout", "layout", "mask"]
+
+# words that belong to the site or app around an article, not to news
+_UI_WORDS = frozenset(
+    """
+    app apps download downloads install subscribe subscription newsletter login logout signup
+    sign-in sign-up cookie cookies comment comments share menu advertisement advertisements
+    sponsored features feature explore premium upgrade click tap store play-store app-store
+    bookmark bookmarks notifications trending
+    """.split()
+)
+_READER = frozenset({"you", "your", "yours"})
+_WORD = re.compile(r"[\w'’-]+")
+_TERMINAL = re.compile(r"""[.!?:;"'”’)\]]\s*$""")
+_AGO = re.compile(
+    # no word boundary before the number: pages glue it to the publisher ("Companya day ago")
+    r"(?P<age>(?:\d+|an?|one)\s*(?:second|minute|hour|day|week|month|year)s?\s+ago)\s*$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^[\s•·*\-–—|]+")
+#: lines a headline may be repeated within (teaser, headline, header lines between)
+_REPEAT_WINDOW = 8
+#: a line of fewer words than this, with no sentence in it, is furniture
+_MIN_PROSE_WORDS = 5
+
+
+class Layout(NamedTuple):
+    """The stories of a text and the spans of furniture around them (character offsets)."""
+
+    sections: list[Section]
+    furniture: list[tuple[int, int]]
+
+
+class _Line(NamedTuple):
+    start: int
+    end: int
+    text: str
+
+
+def layout(text: str, *, title: str | None = None) -> Layout:
+    """Find the stories and the furniture of ``text``.
+
+    Parameters
+    ----------
+    text
+        The text of one page or article.
+    title
+        The document's own title when known (from HTML or JSONL metadata), given to the first
+        story when the text does not show one.
+
+    Returns
+    -------
+    Layout
+        Sections in text order (at least one when the text holds any prose) and furniture
+        spans, both as offsets into ``text``.
+
+    Examples
+    --------
+    >>> page = "Menu\\nBig news today\\nBig news today\\nYahoo\\n\\nThe minister said on Monday that it was true."
+    >>> found = layout(page)
+    >>> [(s.title, s.publisher) for s in found.sections]
+    [('Big news today', 'Yahoo')]
+    >>> [page[a:b] for a, b in found.furniture]
+    ['Menu', 'Big news today', 'Yahoo']
+    """
+    lines = list(_lines(text))
+    headlines = _headlines(lines)
+    furniture: list[tuple[int, int]] = []
+    sections: list[Section] = []
+    current: dict[str, object] | None = None
+    header: list[_Line] = []  # furniture between a headline and its story's first prose
+    seen: set[str] = set()
+
+    for index, line in enumerate(lines):
+        key = _key(line.text)
+        if index in headlines and key not in seen:
+            if current is not None:
+                sections.append(_section(current))
+            seen.add(key)
+            current = {"start": line.start, "end": line.end, "title": line.text}
+            header = []
+        elif key not in seen and _is_prose(line.text):
+            if current is None:
+                current = {"start": line.start, "end": line.end, "title": title}
+            if header:
+                current.update(_header_metadata(header))
+                header = []
+            current["end"] = line.end
+            current["prose"] = True
+        else:
+            furniture.append((line.start, line.end))
+            if current is not None and not current.get("prose") and key not in seen:
+                header.append(line)
+    if current is not None:
+        sections.append(_section(current))
+    return Layout(sections, furniture)
+
+
+def mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the characters of ``spans`` replaced by spaces, newlines kept.
+
+    >>> mask("ab\\ncd", [(0, 4)])
+    '  \\n d'
+    """
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] not in "\n\r":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _lines(text: str) -> Iterator[_Line]:
+    for match in re.finditer(r"[^\n]+", text):
+        stripped = match.group().strip()
+        if not stripped:
+            continue
+        offset = match.group().index(stripped[0])
+        start = match.start() + offset
+        yield _Line(start, start + len(stripped), stripped)
+
+
+def _is_prose(line: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(line)]
+    if len(words) < _MIN_PROSE_WORDS:
+        return False
+    ui = sum(1 for w in words if w in _UI_WORDS)
+    reader = any(w in _READER for w in words)
+    if ui >= 2 or (ui and reader):
+        return False
+    return bool(_TERMINAL.search(line)) or len(words) >= 12
+
+
+def _headlines(lines: list[_Line]) -> set[int]:
+    """Indexes of lines that open a story: repeated soon after, and no sentence themselves."""
+    found = set()
+    for i, line in enumerate(lines):
+        words = _WORD.findall(line.text)
+        if len(words) < 3 or line.text.endswith((".", "!", "?")) or _AGO.search(line.text):
+            continue
+        key = _key(line.text)
+        window = lines[i + 1 : i + 1 + _REPEAT_WINDOW]
+        if any(_key(other.text) == key for other in window):
+            found.add(i)
+    return found
+
+
+def _key(line: str) -> str:
+    return " ".join(_WORD.findall(line.casefold()))
+
+
+def _header_metadata(header: list[_Line]) -> dict[str, str]:
+    """Publisher and age from the short lines between a headline and its first prose."""
+    found: dict[str, str] = {}
+    for line in header:
+        text = _BULLET.sub("", line.text).strip()
+        age = _AGO.search(text)
+        if age:
+            found.setdefault("date", age.group("age"))
+            text = text[: age.start()].strip()
+            # an icon's alt text glued to the age ("time2 hours ago") is no publisher
+            if text.isalpha() and text.islower():
+                continue
+        words = _WORD.findall(text)
+        if 1 <= len(words) <= 4 and text[:1].isupper() and "publisher" not in found:
+            found["publisher"] = text
+    return found
+
+
+def _section(current: dict[str, object]) -> Section:
+    return Section(
+        start=int(current["start"]),  # type: ignore[call-overload]
+        end=int(current["end"]),  # type: ignore[call-overload]
+        title=current.get("title"),  # type: ignore[arg-type]
+        publisher=current.get("publisher"),  # type: ignore[arg-type]
+        date=current.get("date"),  # type: ignore[arg-type]
+    )

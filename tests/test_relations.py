@@ -1,0 +1,112 @@
+"""Relation patterns, one small sentence each, parsed with the small model."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.mentions import mentions
+from kg.relations import relations
+
+
+def read(nlp, text: str) -> set[tuple[str, str, str]]:
+    doc = nlp(text)
+    return {(r.subject.anchor, r.predicate, r.object.anchor)
+            for r in relations(doc, list(mentions(doc)))}
+
+
+def has(found: set[tuple[str, str, str]], subject: str, predicate: str, obj: str) -> bool:
+    """A relation whose argument anchors contain the names (titles may be in the anchor)."""
+    return any(subject in s and p == predicate and obj in o for s, p, o in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "predicate", "obj"),
+    [
+        ("Sergei Aksyonov, the head of Crimea, spoke on Friday.", "Aksyonov", "leads", "Crimea"),
+        ("Amnesty International's Secretary General Agnes Callamard said it was wrong.",
+         "Callamard", "leads", "Amnesty International"),
+        ("John Leyden, a spokesman for the Federal Aviation Administration, said so.",
+         "John Leyden", "memberOf", "Federal Aviation Administration"),
+        ("Boris Johnson met Ibrahim al-Jaafari in London on Monday.",
+         "Boris Johnson", "communicatedWith", "Jaafari"),
+        ("President Lincoln was shot by John Wilkes Booth.", "Booth", "killed", "Lincoln"),
+        ("John Smith works for IBM.", "John Smith", "memberOf", "IBM"),
+        ("John Smith lives in Boston.", "John Smith", "livesIn", "Boston"),
+        ("Russia attacked Ukraine in 2022.", "Russia", "fightsAgainst", "Ukraine"),
+        ("Germany condemned Russia for the invasion.", "Germany", "opposes", "Russia"),
+        ("France welcomed Germany's decision.", "France", "supports", "Germany"),
+        ("Doug Beldon lives in Albuquerque, New Mexico.", "Albuquerque", "locatedIn",
+         "New Mexico"),
+    ],
+    ids=["apposition-head-of", "possessive-title", "apposition-spokesman-for", "verb-meet",
+         "passive-by", "verb-prep-for", "verb-prep-in", "verb-attack", "verb-condemn",
+         "verb-welcome", "place-comma-place"],
+)
+def test_pattern(nlp, text: str, subject: str, predicate: str, obj: str) -> None:
+    found = read(nlp, text)
+    assert has(found, subject, predicate, obj), found
+
+
+def test_nationality_adjective(nlp) -> None:
+    found = read(nlp, "Taiwanese Vice President Hsiao Bi-khim spoke to reporters.")
+    assert has(found, "Hsiao Bi-khim", "hasNationality", "Taiwanese"), found
+
+
+def test_conjoined_meeting(nlp) -> None:
+    found = read(nlp, "Emmanuel Macron and Olaf Scholz met in Berlin on Tuesday.")
+    assert has(found, "Macron", "communicatedWith", "Scholz") or has(
+        found, "Scholz", "communicatedWith", "Macron"), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia did not attack Ukraine.",
+        "Russia may attack Ukraine.",
+        "Did Russia attack Ukraine?",
+    ],
+    ids=["negated", "hedged", "question"],
+)
+def test_no_relation_from_doubt(nlp, text: str) -> None:
+    found = read(nlp, text)
+    assert not has(found, "Russia", "fightsAgainst", "Ukraine"), found
+
+
+def test_classes_must_fit(nlp) -> None:
+    # a place cannot be killed, a person cannot be lived in
+    found = read(nlp, "John Smith killed Boston.")
+    assert not has(found, "John Smith", "killed", "Boston")
+
+
+def test_list_gives_no_place_relations(nlp) -> None:
+    text = "Coalition nations include Australia, Bahrain, Canada, Denmark, France and Jordan."
+    assert not any(p == "locatedIn" for _, p, _ in read(nlp, text))
+
+
+def test_long_sentence_no_crash_no_verb_relations(nlp) -> None:
+    names = ["Russia", "Ukraine", "France", "Germany", "Poland", "Spain", "Italy", "Greece"]
+    words = " ".join(f"{names[i % len(names)]} attacked {names[(i + 1) % len(names)]} and"
+                     for i in range(160))
+    text = words + " it ended."
+    doc = nlp(text)
+    assert len(doc) > 500
+    found = list(relations(doc, list(mentions(doc))))
+    assert not any(r.predicate == "fightsAgainst" for r in found)
+
+
+def test_verbless_headline_gives_nothing(nlp) -> None:
+    assert read(nlp, "Russia Ukraine France Germany talks") == set()
+
+
+def test_table_flattened_to_text(nlp) -> None:
+    text = "Country | Capital\nFrance | Paris\nGermany | Berlin\nSpain | Madrid\n"
+    assert read(nlp, text) == set()
+
+
+def test_relations_carry_their_sentence_and_confidence(nlp) -> None:
+    text = "It rained. Russia attacked Ukraine."
+    doc = nlp(text)
+    [relation] = [r for r in relations(doc, list(mentions(doc)))
+                  if r.predicate == "fightsAgainst"]
+    assert text[relation.sentence.start:relation.sentence.end] == "Russia attacked Ukraine."
+    assert 0 < relation.confidence <= 1

@@ -1,0 +1,45 @@
+from kg.segment import layout, mask
+from tests.conftest import EXAMPLES
+
+PAGE = (EXAMPLES / "cambodia-cybercrime-crackdown.txt").read_text(encoding="utf-8")
+
+
+def test_the_demo_page_holds_four_stories_with_their_headers():
+    found = layout(PAGE)
+    stories = [(s.title.split()[0], s.publisher, s.date) for s in found.sections]
+    assert stories == [
+        ("Cambodia's", "Fast Company", "a day ago"),
+        ("Russian-controlled", "Yahoo", "2 hours ago"),
+        ("Taiwan", "Bloomberg", "3 hours ago"),
+        ("French", "Yahoo", "3 hours ago"),
+    ]
+    for section in found.sections:
+        assert PAGE[section.start : section.end].startswith(section.title)
+
+
+def test_furniture_is_found_and_prose_is_not():
+    furniture = {PAGE[a:b] for a, b in layout(PAGE).furniture}
+    for line in ("logo", "Try Our AI Features", "Comments", "No comments yet...",
+                 "DOWNLOAD THE APP", "Get Started Now: Download the App", "app-storeplay-store",
+                 "Related Articles", "Explore what Daily8 AI can do for you:"):
+        assert line in furniture
+    assert not any("Hun Manet issued the order" in f for f in furniture)
+
+
+def test_masking_keeps_length_and_offsets():
+    spans = layout(PAGE).furniture
+    masked = mask(PAGE, spans)
+    assert len(masked) == len(PAGE)
+    assert "DOWNLOAD" not in masked and "Hun Manet issued" in masked
+    assert [i for i, c in enumerate(masked) if c == "\n"] == [i for i, c in enumerate(PAGE) if c == "\n"]
+
+
+def test_a_plain_article_is_one_section_with_the_given_title():
+    text = "The minister said on Monday that the talks would go on, officials confirmed."
+    found = layout(text, title="Talks go on")
+    assert [(s.start, s.end, s.title) for s in found.sections] == [(0, len(text), "Talks go on")]
+    assert found.furniture == []
+
+
+def test_empty_text_has_no_section():
+    assert layout("").sections == [] and layout("   \n").furniture == []
