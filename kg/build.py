@@ -137,8 +137,8 @@ def build(
     report = add_documents(
         store, read_documents(paths), nlp=nlp, validate=validate, on_failure=on_failure
     )
-    report.triples = store.count_triples()
     report.outputs = write_outputs(store, out)
+    report.triples = store.count_triples()  # after the figures are written back
     report.analysis = json.loads(report.outputs["analysis.json"].read_text(encoding="utf-8"))
     return report
 
