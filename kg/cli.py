@@ -55,23 +55,9 @@ def build(paths: tuple[Path, ...], outdir: Path, model: str, quiet: bool, top_n:
       kg build examples/ -o output/
     """
     from kg.build import build as run_build
-    from kg.ingest import MissingInputError, find_inputs
-    from kg.nlp import PipelineError, load_pipeline
 
-    try:
-        for _ in find_inputs(paths):
-            break
-    except MissingInputError as err:
-        _error(str(err), 2)
-    try:
-        nlp = load_pipeline(model)
-    except PipelineError as err:
-        _error(str(err), 2)
-
-    def on_failure(failure: Any) -> None:
-        click.echo(f"kg: skipped {failure}", err=True)
-
-    report = run_build(paths, outdir, nlp=nlp, on_failure=on_failure)
+    nlp = _inputs_and_pipeline(paths, model)
+    report = run_build(paths, outdir, nlp=nlp, on_failure=_skipped)
     for line in report.violations:
         click.echo(f"kg: shape violation: {line}", err=True)
     if not quiet:
@@ -84,6 +70,25 @@ def build(paths: tuple[Path, ...], outdir: Path, model: str, quiet: bool, top_n:
             click.echo(f"  {name:<14} {path}")
         _print_top(report.analysis, top_n)
     sys.exit(0 if report.ok else 1)
+
+
+def _inputs_and_pipeline(paths: Any, model: str) -> Any:
+    """Check that every input path exists, then load the pipeline; exit 2 otherwise."""
+    from kg.ingest import MissingInputError, find_inputs
+    from kg.nlp import PipelineError, load_pipeline
+
+    try:
+        next(iter(find_inputs(paths)), None)
+    except MissingInputError as err:
+        _error(str(err), 2)
+    try:
+        return load_pipeline(model)
+    except PipelineError as err:
+        _error(str(err), 2)
+
+
+def _skipped(failure: Any) -> None:
+    click.echo(f"kg: skipped {failure}", err=True)
 
 
 def _print_top(analysis: dict[str, Any], n: int) -> None:
@@ -453,21 +458,10 @@ def add(outdir: Path, paths: tuple[Path, ...], model: str, quiet: bool) -> None:
       kg add output/ new-articles/ examples/edited.txt
     """
     from kg.incremental import add as run_add
-    from kg.ingest import MissingInputError, find_inputs
-    from kg.nlp import PipelineError, load_pipeline
     from kg.store import StoreError
 
-    try:
-        next(iter(find_inputs(paths)), None)
-    except MissingInputError as err:
-        _error(str(err), 2)
-    try:
-        nlp = load_pipeline(model)
-    except PipelineError as err:
-        _error(str(err), 2)
-
-    def on_failure(failure: Any) -> None:
-        click.echo(f"kg: skipped {failure}", err=True)
+    nlp = _inputs_and_pipeline(paths, model)
+    on_failure = _skipped
 
     try:
         report = run_add(paths, outdir, nlp=nlp, on_failure=on_failure)
