@@ -23,7 +23,7 @@ from kg.mentions import mentions, sentences
 from kg.network import analyse_store
 from kg.rdf import context_iri, document_graph
 from kg.relations import relations
-from kg.resolve import resolve
+from kg.resolve import nationality_relations, resolve
 from kg.segment import layout, mask
 from kg.store import STORE_DIR, KGStore
 from kg.types import Document, DocumentResult, IngestError, Section
@@ -75,7 +75,11 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
         entities=entities,
         referent=referent,
         sections=list(sections or []),
-        relations=[*relations(doc, found), *implied_relations(happened)],
+        relations=[
+            *relations(doc, found),
+            *implied_relations(happened),
+            *nationality_relations(entities, referent),
+        ],
         events=happened,
     )
 

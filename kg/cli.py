@@ -58,8 +58,7 @@ def build(paths: tuple[Path, ...], outdir: Path, model: str, quiet: bool, top_n:
 
     nlp = _inputs_and_pipeline(paths, model)
     report = run_build(paths, outdir, nlp=nlp, on_failure=_skipped)
-    for line in report.violations:
-        click.echo(f"kg: shape violation: {line}", err=True)
+    _echo_violations(report.violations)
     if not quiet:
         click.echo(
             f"{report.documents} documents, {report.mentions} mentions, "
@@ -85,6 +84,11 @@ def _inputs_and_pipeline(paths: Any, model: str) -> Any:
         return load_pipeline(model)
     except PipelineError as err:
         _error(str(err), 2)
+
+
+def _echo_violations(violations: list[str]) -> None:
+    for line in violations:
+        click.echo(f"kg: shape violation: {line}", err=True)
 
 
 def _skipped(failure: Any) -> None:
@@ -467,8 +471,7 @@ def add(outdir: Path, paths: tuple[Path, ...], model: str, quiet: bool) -> None:
         report = run_add(paths, outdir, nlp=nlp, on_failure=on_failure)
     except StoreError as err:
         _error(str(err), 2)
-    for line in report.violations:
-        click.echo(f"kg: shape violation: {line}", err=True)
+    _echo_violations(report.violations)
     if not quiet:
         click.echo(
             f"{report.documents} added, {len(report.unchanged)} unchanged, "

@@ -265,6 +265,19 @@ def _buckets(items: Iterable[T], key: Callable[[T], Any]) -> dict[Any, list[T]]:
     return groups
 
 
+def _match_by_doc_and_type(gold: list[T], predicted: list[T],
+                           score: Callable[[T, T], int]) -> list[tuple[T, T]]:
+    """One-to-one greedy pairs of ``gold`` and ``predicted`` within each (doc, type)."""
+    gold_by = _buckets(gold, lambda x: (x.doc, x.type))  # type: ignore[attr-defined]
+    predicted_by = _buckets(predicted, lambda x: (x.doc, x.type))  # type: ignore[attr-defined]
+    pairs = []
+    for key in sorted(gold_by.keys() & predicted_by.keys()):
+        gs = sorted(gold_by[key])  # type: ignore[type-var]
+        ps = sorted(predicted_by[key])  # type: ignore[type-var]
+        pairs += [(gs[gi], ps[pi]) for gi, pi in _greedy(gs, ps, score)]
+    return pairs
+
+
 def match_spans(gold: Iterable[Span], predicted: Iterable[Span], *,
                 overlap: bool) -> list[tuple[Span, Span]]:
     """Pair gold and predicted spans of the same document and type, each used at most once.
@@ -287,14 +300,7 @@ def match_spans(gold: Iterable[Span], predicted: Iterable[Span], *,
             return _overlap((g.start, g.end), (p.start, p.end))
         return int((g.start, g.end) == (p.start, p.end))
 
-    gold_by = _buckets(_unique(gold), lambda s: (s.doc, s.type))
-    predicted_by = _buckets(_unique(predicted), lambda s: (s.doc, s.type))
-    pairs = []
-    for key in sorted(gold_by.keys() & predicted_by.keys()):
-        gs = sorted(gold_by[key])
-        ps = sorted(predicted_by[key])
-        pairs += [(gs[gi], ps[pi]) for gi, pi in _greedy(gs, ps, score)]
-    return pairs
+    return _match_by_doc_and_type(_unique(gold), _unique(predicted), score)
 
 
 def _tally(gold: list[T], predicted: list[T], matched: Iterable[tuple[T, T]],
@@ -392,15 +398,11 @@ def match_relations(gold: Iterable[SpanRelation], predicted: Iterable[SpanRelati
             best = max(best, args_score(g, p.tail, p.head))
         return best
 
-    gold_by = _buckets(_unique(_canonical(r, sym) for r in gold), lambda r: (r.doc, r.type))
-    predicted_by = _buckets(_unique(_canonical(r, sym) for r in predicted),
-                            lambda r: (r.doc, r.type))
-    pairs = []
-    for key in sorted(gold_by.keys() & predicted_by.keys()):
-        gs = sorted(gold_by[key])
-        ps = sorted(predicted_by[key])
-        pairs += [(gs[gi], ps[pi]) for gi, pi in _greedy(gs, ps, score)]
-    return pairs
+    return _match_by_doc_and_type(
+        _unique(_canonical(r, sym) for r in gold),
+        _unique(_canonical(r, sym) for r in predicted),
+        score,
+    )
 
 
 def score_relations(gold: Iterable[SpanRelation], predicted: Iterable[SpanRelation], *,

@@ -81,11 +81,11 @@ def _demonyms() -> dict[str, Place]:
     from countryinfo import all_countries
 
     table: dict[str, Place] = {}
-    countries = _countries()
+    by_iso = {place.iso: place for place in _countries().values()}
     for info in all_countries():
         adjective = info.demonym()
         codes = info.iso() or {}
-        place = next((p for p in countries.values() if p.iso == codes.get("alpha2")), None)
+        place = by_iso.get(codes.get("alpha2", ""))
         if not adjective or place is None:
             continue
         for form in _plural_forms(adjective):

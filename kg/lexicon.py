@@ -1,10 +1,9 @@
 """Word classes for the relation and event rules, by lemma, and a lemmatiser that needs no model.
 
-The default pipeline runs without spaCy's lemmatizer (it is slow and not needed for mentions),
-so :func:`lemma` maps inflected verb and noun forms back to the base forms listed here:
-regular English inflection ("arrested", "arrests", "arresting", "seized", "banned",
-"carries") plus the irregular forms of the verbs we list. Only words of these classes need a
-lemma; anything else comes back lower-cased.
+:func:`lemma` maps inflected verb and noun forms back to the base forms
+listed here: regular English inflection ("arrested", "arrests", "arresting", "seized", "banned",
+"carries") plus the irregular forms of the verbs we list; other words get spaCy's lemma where the pipeline
+has a lemmatizer (the default one has), else come back lower-cased.
 
 The classes are data: a verb or noun joins a class by being added to one of the tables.
 """
@@ -192,15 +191,15 @@ def _inflections(base: str) -> set[str]:
 def lemma(token: Token | str) -> str:
     """The base form of a verb or noun of our word classes; other words lower-cased.
 
-    Uses spaCy's lemma when the pipeline has a lemmatizer, else the tables of this module.
+    The tables of this module decide for the words they list; other words get spaCy's lemma
+    when the pipeline has a lemmatizer.
 
     >>> lemma("arrested"), lemma("Seized"), lemma("banned"), lemma("met"), lemma("payments")
     ('arrest', 'seize', 'ban', 'meet', 'payment')
     """
     if isinstance(token, Token):
-        if token.lemma_ and token.lemma_ != token.text and token.lemma_.lower() in _forms():
-            return token.lemma_.lower()
         text = token.lower_
-    else:
-        text = token.lower()
+        # the tables first, for the words they list; else spaCy's lemma (empty without one)
+        return _forms().get(text) or token.lemma_.lower() or text
+    text = token.lower()
     return _forms().get(text, text)

@@ -25,10 +25,10 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer
+from kg.lexicon import lemma
 from kg.nouns import (
     GROUP_NOUNS,
     ORG_NOUNS,
-    PERSON_NOUNS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
     TITLE_WORDS,
@@ -36,7 +36,7 @@ from kg.nouns import (
 )
 from kg.types import ActorClass, Mention, Sentence
 
-__all__ = ["LABEL_CLASSES", "NOMINAL", "sentences", "mentions", "is_country"]
+__all__ = ["LABEL_CLASSES", "NOMINAL", "is_country", "mentions", "sentences"]
 
 #: spaCy (OntoNotes) entity labels that name actors or places, and the class they map to.
 LABEL_CLASSES: dict[str, ActorClass] = {
@@ -56,7 +56,7 @@ _CONTROL = frozenset({"controlled", "held", "occupied", "administered", "annexed
 _PRONOUNS = frozenset({"PRON"})
 
 
-def _TAKES_ARTICLE(cls: str, acting: bool) -> bool:
+def _takes_article(cls: str, acting: bool) -> bool:
     return cls == "Organization" or (cls == "Country" and acting)
 
 
@@ -123,7 +123,7 @@ def _named_mentions(doc: Doc) -> Iterator[Mention]:
             start, end = name_start, name_end
             # an organisation's name takes its article ("the Coalition"), as does a country
             # that acts as its government ("the United States said")
-            if _TAKES_ARTICLE(cls, acting) and first > 0:
+            if _takes_article(cls, acting) and first > 0:
                 article = doc[first - 1]
                 if article.lower_ == "the" and article.i >= ent.sent.start:
                     start = article.idx
@@ -173,12 +173,12 @@ def _cue(ent: Span, name: Span) -> ActorClass | None:
         return "Location"  # "Near Palmyra": the model took the preposition into the name
     before = doc[name.start - 1] if name.start > 0 else None
     if before is not None and before.is_lower and before.pos_ in ("NOUN", "PROPN"):
-        cls = noun_class(_lemma(before))
+        cls = noun_class(lemma(before))
         if cls is not None:
             return _as_actor_class(cls, name.text)
     if before is not None and before.lower_ == "of" and name.start > 1:
         noun = doc[name.start - 2]
-        if noun.pos_ == "NOUN" and noun_class(_lemma(noun)) == "Location":
+        if noun.pos_ == "NOUN" and noun_class(lemma(noun)) == "Location":
             return "Location"
     if (
         before is not None
@@ -189,7 +189,7 @@ def _cue(ent: Span, name: Span) -> ActorClass | None:
         return "Location"
     for child in name.root.children:
         if child.dep_ == "appos" and child.pos_ == "NOUN" and child.is_lower:
-            cls = noun_class(_lemma(child))
+            cls = noun_class(lemma(child))
             if cls is not None:
                 return _as_actor_class(cls, name.text)
     return None
@@ -209,24 +209,6 @@ def _as_actor_class(cls: str, name: str) -> ActorClass:
     if cls == "Location" and gazetteer.country(name):
         return "Country"
     return cls  # type: ignore[return-value]
-
-
-def _lemma(token: Token) -> str:
-    """The lemma when the pipeline has a lemmatizer, else the lower-case form, singular."""
-    if token.lemma_ and token.lemma_ != token.text:
-        return token.lemma_.lower()
-    lower = token.lower_
-    if lower.endswith("ies") and len(lower) > 4:
-        return lower[:-3] + "y"
-    if lower.endswith("s") and not lower.endswith("ss") and lower[:-1] in _SINGULARS:
-        return lower[:-1]
-    return lower
-
-
-_SINGULARS = frozenset(w for w in TITLE_WORDS | PERSON_NOUNS if w.isalpha()) | frozenset(
-    {"agency", "group", "gang", "force", "party", "company", "province", "city", "town", "state",
-     "region", "country", "village", "district", "camp", "base", "unit", "militia", "official"}
-)
 
 
 def _name_tokens(ent: Span) -> tuple[int, int] | None:
@@ -277,9 +259,7 @@ def _title_before(doc: Doc, first: int) -> tuple[int, int] | None:
     sent_start = doc[first].sent.start
     while i >= sent_start:
         token = doc[i]
-        if token.lower_ in TITLE_WORDS or token.lower_ in TITLE_MODIFIERS:
-            i -= 1
-        elif token.text[:1].isupper() and token.dep_ in ("compound", "amod", "pobj", "nmod"):
+        if token.lower_ in TITLE_WORDS or token.lower_ in TITLE_MODIFIERS or token.text[:1].isupper() and token.dep_ in ("compound", "amod", "pobj", "nmod"):
             i -= 1
         else:
             break
@@ -298,8 +278,7 @@ def _nominal_mentions(doc: Doc, named: list[Mention]) -> Iterator[Mention]:
         root = chunk.root
         if root.pos_ in _PRONOUNS or root.ent_type_:
             continue
-        lemma = _lemma(root)
-        cls = noun_class(lemma)
+        cls = noun_class(lemma(root))
         if cls is None:
             continue
         if cls == "Person" and root.tag_ in ("NNS", "NNPS") and root.lower_ not in GROUP_NOUNS:
@@ -334,7 +313,7 @@ def _capitalised_bodies(doc: Doc, covered: list[tuple[int, int]]) -> Iterator[Me
             and token.text[:1].isupper()
             and not token.is_sent_start
             and not token.ent_type_
-            and _lemma(token) in ORG_NOUNS
+            and lemma(token) in ORG_NOUNS
             and not any(a <= token.idx < b for a, b in covered)
         ):
             start, end = token.idx, token.idx + len(token.text)

@@ -31,7 +31,7 @@ def load_pipeline(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL) -> Langu
     Returns
     -------
     spacy.language.Language
-        The pipeline, with components that the mention stage does not use disabled.
+        The pipeline, with actorkg's components added after its ``ner``.
 
     Raises
     ------
@@ -39,7 +39,7 @@ def load_pipeline(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL) -> Langu
         If nothing loads from ``name_or_path`` or it has no ``ner`` component.
     """
     try:
-        nlp = spacy.load(name_or_path, disable=["lemmatizer"])
+        nlp = spacy.load(name_or_path)
     except (OSError, ImportError, ValueError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise PipelineError(

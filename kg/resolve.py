@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from kg import gazetteer
-from kg.types import ActorClass, Entity, Mention
+from kg.types import ActorClass, Entity, Mention, Relation
 
-__all__ = ["normalize_name", "slug", "entity_key", "resolve"]
+__all__ = ["normalize_name", "slug", "entity_key", "resolve", "nationality_relations"]
 
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -157,7 +157,9 @@ def resolve(
         key = entity_key(cls, label, scope=scope or None)
         entities.append(Entity(key=key, cls=cls, label=label, alt_labels=frozenset()))
         referent.update((m, key) for m in group)
-    first = {e.key: min(m.start for m, k in referent.items() if k == e.key) for e in entities}
+    first: dict[str, int] = {}
+    for mention, key in referent.items():
+        first[key] = min(first.get(key, mention.start), mention.start)
     entities.sort(key=lambda e: first[e.key])
     return entities, referent
 
@@ -320,3 +322,33 @@ def _vote(group: list[Mention]) -> ActorClass:
     strong = [m for m in group if m.strong and not m.nominal]
     votes = Counter(m.cls for m in (strong or [m for m in group if not m.nominal] or group))
     return min(votes, key=lambda cls: (-votes[cls], _CLASS_PRIORITY[cls]))
+
+
+def nationality_relations(
+    entities: Iterable[Entity], referent: dict[Mention, str]
+) -> Iterator[Relation]:
+    """``Cambodians hasNationality Cambodia``: a nationality group named as people (the plural
+    demonym, not the adjective of "Cambodian police") and the country it is named after, when
+    the document names that country too.
+
+    The relation is read from the group's first plural mention and the country's first mention.
+    """
+    entities = list(entities)
+    first: dict[str, Mention] = {}
+    people: dict[str, Mention] = {}
+    for mention, key in sorted(referent.items(), key=lambda item: item[0].start):
+        first.setdefault(key, mention)
+        if _plural_demonym(mention):
+            people.setdefault(key, mention)
+    countries = {e.label: e.key for e in entities if e.cls == "Country"}
+    for entity in entities:
+        country = countries.get(entity.nationality or "")
+        group = people.get(entity.key)
+        if entity.cls != "NationalityGroup" or country is None or group is None:
+            continue
+        yield Relation(group, "hasNationality", first[country], group.sentence, 0.9)
+
+
+def _plural_demonym(mention: Mention) -> bool:
+    name = mention.name or mention.anchor
+    return name.endswith("s") and gazetteer.demonym(name[:-1]) is not None

@@ -1,15 +1,30 @@
-"""SHACL validation of built graphs against ``ontology/shapes.ttl`` with pySHACL."""
+"""SHACL validation of built graphs against ``ontology/shapes.ttl`` with pySHACL.
+
+pySHACL evaluates a SPARQL-based constraint (``sh:sparql``) once per focus node, with rdflib's
+SPARQL engine: on a 2,500-triple document that took 6 of its 6.3 seconds. The validator here
+gives pySHACL the shapes without their SPARQL constraints, and evaluates each SPARQL
+constraint's ``SELECT`` once over the whole graph, with ``$this`` free and then kept to the
+shape's target class: the same violations (a test compares the two on broken graphs), in a
+fraction of the time. ``ontology/shapes.ttl`` itself is unchanged, so any SHACL processor
+still checks everything.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
-from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
 
 __all__ = ["ontology_dir", "Validator"]
+
+_THIS = re.compile(r"\$this\b")
+_VARIABLE = re.compile(r"\{[?$](\w+)\}")
 
 
 def ontology_dir() -> Path:
@@ -18,6 +33,12 @@ def ontology_dir() -> Path:
     ``kg/ontology`` links to the repository's top-level ``ontology/``; a wheel carries copies.
     """
     return Path(str(resources.files("kg") / "ontology"))
+
+
+class _SparqlConstraint(NamedTuple):
+    target: URIRef  # the shape's sh:targetClass
+    query: str  # the SELECT with its prefixes, $this as ?this
+    message: str
 
 
 class Validator:
@@ -34,6 +55,34 @@ class Validator:
     def ontology(self) -> Graph:
         return Graph().parse(ontology_dir() / "actorkg.ttl", format="turtle")
 
+    @cached_property
+    def _core_shapes(self) -> Graph:
+        """The shapes without their SPARQL constraints (those run in :meth:`_sparql`)."""
+        core = Graph()
+        for triple in self.shapes:
+            if triple[1] != SH.sparql:
+                core.add(triple)
+        return core
+
+    @cached_property
+    def _sparql_constraints(self) -> list[_SparqlConstraint]:
+        shapes = self.shapes
+        found = []
+        for shape, constraint in shapes.subject_objects(SH.sparql):
+            target = shapes.value(shape, SH.targetClass)
+            select = shapes.value(constraint, SH.select)
+            if not isinstance(target, URIRef) or select is None:
+                raise ValueError(f"shapes.ttl: SPARQL constraint of {shape} needs a "
+                                 f"sh:targetClass and a sh:select")
+            prefixes = "".join(
+                f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+                for source in shapes.objects(constraint, SH.prefixes)
+                for d in shapes.objects(source, SH.declare)
+            )
+            message = str(shapes.value(constraint, SH.message) or "SPARQL constraint")
+            found.append(_SparqlConstraint(target, prefixes + _THIS.sub("?this", select), message))
+        return found
+
     def violations(self, graph: Graph) -> list[str]:
         """One line per SHACL violation of ``graph``; empty when it conforms.
 
@@ -44,18 +93,36 @@ class Validator:
 
         conforms, report, _ = validate(
             graph,
-            shacl_graph=self.shapes,
+            shacl_graph=self._core_shapes,
             ont_graph=self.ontology,
             inference="none",
             advanced=True,
             allow_warnings=True,
         )
-        if conforms:
-            return []
+        lines = [] if conforms else [
+            _line(report.value(r, SH.focusNode), report.value(r, SH.resultPath),
+                  report.value(r, SH.resultMessage))
+            for r in report.subjects(predicate=SH.resultSeverity, object=SH.Violation)
+        ]
+        return sorted(lines + self._sparql(graph))
+
+    def _sparql(self, graph: Graph) -> list[str]:
         lines = []
-        for result in report.subjects(predicate=SH.resultSeverity, object=SH.Violation):
-            focus = report.value(result, SH.focusNode)
-            path = report.value(result, SH.resultPath)
-            message = report.value(result, SH.resultMessage)
-            lines.append(f"{focus} {path or ''}: {message}".replace("\n", " "))
-        return sorted(lines)
+        for constraint in self._sparql_constraints:
+            targets = self._instances(graph, constraint.target)
+            for row in graph.query(constraint.query):
+                bound = row.asdict()  # type: ignore[union-attr]
+                if bound.get("this") not in targets:
+                    continue
+                message = _VARIABLE.sub(lambda m, b=bound: str(b.get(m.group(1), "")),
+                                        constraint.message)
+                lines.append(_line(bound["this"], None, message))
+        return lines
+
+    def _instances(self, graph: Graph, cls: URIRef) -> set[Node]:
+        classes = {cls, *self.ontology.transitive_subjects(RDFS.subClassOf, cls)}
+        return {s for c in classes for s in graph.subjects(RDF.type, c)}
+
+
+def _line(focus: Node | None, path: Node | None, message: Node | str | None) -> str:
+    return f"{focus} {path or ''}: {message}".replace("\n", " ")

@@ -65,3 +65,13 @@ def test_keys_are_the_same_across_documents(nlp):
     _, _, a = entities_of(nlp, "Prime Minister Hun Manet spoke in Phnom Penh.")
     _, _, b = entities_of(nlp, "Hun Manet's government met in Phnom Penh on Monday.")
     assert "person/hun-manet" in a and "person/hun-manet" in b
+
+
+def test_a_nationality_group_has_the_nationality_of_its_country(nlp):
+    result, found, _ = entities_of(
+        nlp, "Thailand deported 40 Thais. Cambodians protested in Phnom Penh.")
+    links = {(result.referent[r.subject], r.predicate, result.referent[r.object])
+             for r in result.relations if r.predicate == "hasNationality"}
+    assert (found["Thai"].key, "hasNationality", found["Thailand"].key) in links
+    # Cambodia is not named: no relation to an entity the text never mentions
+    assert not any(obj.startswith("country/cambodia") for _, _, obj in links)

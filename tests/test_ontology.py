@@ -231,3 +231,17 @@ def test_broken_graph_does_not_conform(
     assert not conforms, "expected a violation, the graph conforms"
     raised = set(results.objects(None, SH.sourceConstraintComponent))
     assert SH[f"{component}ConstraintComponent"] in raised, sorted(raised)
+
+
+@pytest.mark.parametrize(("break_graph", "component"), BROKEN.values(), ids=BROKEN.keys())
+def test_the_build_validator_finds_what_pyshacl_finds(
+    break_graph: Callable[[Graph], None], component: str
+) -> None:
+    """kg.validate runs the SPARQL constraints once per graph: it must miss nothing."""
+    from kg.validate import Validator
+
+    validator = Validator()
+    assert validator.violations(conforming_graph()) == []
+    data = conforming_graph()
+    break_graph(data)
+    assert validator.violations(data), f"{component}: pySHACL objects, the validator does not"
