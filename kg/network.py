@@ -30,7 +30,8 @@ networkx style: :func:`pagerank`, :func:`betweenness`, :func:`communities`,
 stores them on the nodes and returns the report that becomes ``analysis.json``;
 :func:`figures_graph` turns them into RDF (``akg:degree``, ``akg:pageRank``,
 ``akg:betweenness``, ``akg:community``) and :func:`analyse_store` puts that into the store's
-named graph :data:`ANALYSIS_GRAPH`, replaced on each run.
+named graph :data:`ANALYSIS_GRAPH`, replaced on each run, together with the mention counts
+of :mod:`kg.tallies` that the saved queries read.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from rdflib import Literal as RDFLiteral
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.store import KGStore
+from kg.tallies import tallies_graph
 from kg.types import ACTOR_CLASSES
 from kg.vocab import AKG, bind_namespaces
 
@@ -91,7 +93,8 @@ _NOT_RELATIONS = {
     str(p) for p in (AKG.agent, AKG.target, AKG.place, AKG.date, AKG.count, AKG.amount,
                      AKG.trigger, AKG.subjectMention, AKG.objectMention, AKG.confidence,
                      AKG.degree, AKG.pageRank, AKG.betweenness, AKG.community, AKG.title,
-                     AKG.countryCode)
+                     AKG.countryCode, AKG.countedClass, AKG.exampleSentence, AKG.mentionCount,
+                     AKG.documentCount, AKG.mentionRank)
 }
 _ROLES = {str(AKG.agent): "agent", str(AKG.target): "target", str(AKG.place): "place"}
 
@@ -913,6 +916,10 @@ def analyse_store(
 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Project, compute the figures and write them into ``store`` (graph :data:`ANALYSIS_GRAPH`).
 
+    The counts of :func:`kg.tallies.tallies_graph` (mentions per entity, per class and label,
+    per pair of labels), which the saved queries read, are written in the same graph, in the
+    same transaction.
+
     Parameters
     ----------
     store
@@ -930,7 +937,9 @@ def analyse_store(
     graph = actor_graph(store, events=events, cooccurrence=cooccurrence)
     report = figures(graph, **options)
     report["parameters"]["graph"] = str(ANALYSIS_GRAPH)
-    store.add_graph(figures_graph(graph), ANALYSIS_GRAPH)
+    written = figures_graph(graph)
+    written += tallies_graph(store)
+    store.add_graph(written, ANALYSIS_GRAPH)
     return graph, report
 
 

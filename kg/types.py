@@ -7,22 +7,30 @@ text -> :class:`Document` -> spaCy Doc -> :class:`Mention` -> :class:`Entity`
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 __all__ = [
-    "ActorClass",
     "ACTOR_CLASSES",
+    "ActorClass",
+    "Decoded",
     "Document",
-    "IngestError",
-    "Sentence",
-    "Section",
-    "Mention",
-    "Entity",
-    "Relation",
-    "Event",
+    "DocumentOutcome",
     "DocumentResult",
+    "Entity",
+    "Event",
+    "IngestError",
+    "Mention",
+    "MentionRow",
+    "Relation",
+    "RelationCandidate",
+    "Section",
+    "Sentence",
+    "Tallies",
 ]
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # Unicode Cc, line separators
 
 #: Contract classes (local names in the ``akg:`` namespace) an entity can have.
 ActorClass = Literal["Person", "Organization", "Location", "Country", "NationalityGroup"]
@@ -62,7 +70,26 @@ class IngestError(NamedTuple):
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
+        """One line, whatever the path or the message hold (line breaks and other control
+        characters are written as escapes):
+
+        >>> print(IngestError("a\\nb.txt", "bad\\nthing"))
+        a\\nb.txt: bad\\nthing
+        """
+        line = f"{self.source}: {self.reason}"
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), line)
+
+
+class Decoded(NamedTuple):
+    """A file's bytes as text: the encoding that was used and how sure the choice is.
+
+    ``encoding`` is a Python codec name (``utf-8``, ``utf-16``, ``cp1252``...); ``confidence``
+    is 1.0 for UTF-8 and for a byte-order mark, else the detector's (1 - its mess ratio).
+    """
+
+    text: str
+    encoding: str
+    confidence: float = 1.0
 
 
 class Sentence(NamedTuple):
@@ -163,6 +190,18 @@ class Event(NamedTuple):
     confidence: float = 0.5
 
 
+class RelationCandidate(NamedTuple):
+    """Two mentions of one sentence that the relation classifier reads as a pair.
+
+    ``first`` comes before ``second`` in the text; ``features`` are the classifier's input
+    (words, types and the dependency path between the two, see :mod:`kg.relclf`).
+    """
+
+    first: Mention
+    second: Mention
+    features: tuple[str, ...]
+
+
 @dataclass
 class DocumentResult:
     """What the pipeline read from one document."""
@@ -175,3 +214,55 @@ class DocumentResult:
     sections: list[Section] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+
+
+class DocumentOutcome(NamedTuple):
+    """One document after the per-document stages: what the store and the report need.
+
+    This is what a worker process (or a Dask worker) sends back, so it holds no ``Doc`` and
+    not the text: the document's ``graph`` (an ``rdflib.Graph``, None when ``error`` says why
+    the document could not be analysed), its ``context`` IRI (the graph's name), counts, the
+    shape ``violations`` found (empty when it was not validated) and the seconds per stage.
+    """
+
+    source: str
+    context: str
+    graph: Any
+    tokens: int = 0
+    mentions: int = 0
+    entities: frozenset[str] = frozenset()
+    relations: int = 0
+    events: int = 0
+    violations: tuple[str, ...] = ()
+    error: str | None = None
+    seconds: dict[str, float] = {}  # noqa: RUF012  (read only; outcomes pass their own)
+
+
+class MentionRow(NamedTuple):
+    """One mention as the store holds it: what :mod:`kg.tallies` counts.
+
+    IRIs as strings; ``document`` (``nif:referenceContext``) and ``sentence`` (``nif:sentence``,
+    kept only when the sentence has its ``nif:anchorOf``) are None when the mention lacks them.
+    """
+
+    mention: str
+    entity: str
+    document: str | None
+    sentence: str | None
+
+
+class Tallies(NamedTuple):
+    """Counts over every mention of a store (:func:`kg.tallies.count_mentions`).
+
+    ``mentions`` and ``documents`` per entity IRI; ``rank`` per actor IRI (1 = most
+    mentioned); ``names`` per ``(akg: class IRI, label)``: mentions summed; ``sentence_pairs``
+    per ``(label, label)``: the sentence IRIs naming both, sorted; ``document_pairs`` per
+    ``(label, label)``: documents naming both as actors, two or more.
+    """
+
+    mentions: dict[str, int]
+    documents: dict[str, int]
+    rank: dict[str, int]
+    names: dict[tuple[str, str], int]
+    sentence_pairs: dict[tuple[str, str], list[str]]
+    document_pairs: dict[tuple[str, str], int]

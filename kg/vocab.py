@@ -11,13 +11,13 @@ from rdflib.term import URIRef
 
 __all__ = [
     "AKG",
-    "NIF",
-    "ITSRDF",
-    "SCHEMA",
-    "GEONAMES",
-    "ENTITY_BASE",
     "DOC_BASE",
+    "ENTITY_BASE",
+    "GEONAMES",
+    "ITSRDF",
     "NAMESPACES",
+    "NIF",
+    "SCHEMA",
     "bind_namespaces",
 ]
 
@@ -89,6 +89,19 @@ class AKG(DefinedNamespace):
     pageRank: URIRef
     betweenness: URIRef
     community: URIRef
+
+    # counts written back by the analysis (kg/tallies.py)
+    NameCount: URIRef
+    NamePair: URIRef
+    mentionCount: URIRef
+    documentCount: URIRef
+    mentionRank: URIRef
+    countedClass: URIRef
+    name: URIRef
+    firstName: URIRef
+    secondName: URIRef
+    sentenceCount: URIRef
+    exampleSentence: URIRef
 
 
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")

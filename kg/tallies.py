@@ -1,0 +1,231 @@
+"""Counts over every mention, computed once per analysis so that SPARQL can read them.
+
+Oxigraph joins and groups at some microseconds a row; a question that counts over every
+mention (85,000 of them in the million-triple benchmark) cannot answer in 200 ms by SPARQL
+alone. :func:`tallies_graph` computes those counts in one pass over the store and
+:func:`kg.network.analyse_store` writes them into the analysis named graph beside the network
+figures, so they are recomputed by every ``kg build``, ``kg add`` and ``kg remove``. Each count
+is defined as the saved query in ``queries/`` that reads it used to compute it:
+
+- on each entity that mentions name (``itsrdf:taIdentRef``) and that has an ``rdfs:label``:
+  ``akg:mentionCount`` (distinct mentions) and ``akg:documentCount`` (distinct
+  ``nif:Context`` of those mentions); on each actor (``akg:Person``, ``akg:Organization``,
+  ``akg:NationalityGroup``, ``akg:Country``) ``akg:mentionRank``, 1 for the most mentioned,
+  ties by label then IRI (``most-mentioned``);
+- an ``akg:NameCount`` per ``akg:`` class and label: the mentions of the entities of that class
+  bearing that label, summed (``actors-by-class``);
+- an ``akg:NamePair`` per ordered pair of labels ``(a, b)`` of two entities ``x``, ``y`` with
+  ``STR(x) < STR(y)``: ``akg:sentenceCount``, the distinct sentences (with ``nif:anchorOf``)
+  that mention both, and ``akg:exampleSentence``, one of them (``named-together``); and
+  ``akg:documentCount``, the documents naming both as actors, written when at least two
+  (``together-across-documents``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib import Literal as RDFLiteral
+from rdflib.namespace import RDF, XSD
+
+from kg.store import KGStore
+from kg.types import MentionRow, Tallies
+from kg.vocab import AKG, bind_namespaces
+
+__all__ = [
+    "ACTOR_TYPES",
+    "TALLY_BASE",
+    "count_mentions",
+    "read_mentions",
+    "tallies_graph",
+]
+
+#: Where name counts and name pairs are minted (inside the analysis graph's namespace).
+TALLY_BASE = "https://w3id.org/actorkg/analysis/"
+#: The classes the actor questions (most mentioned, together across documents) keep.
+ACTOR_TYPES = frozenset(str(c) for c in (AKG.Person, AKG.Organization, AKG.NationalityGroup,
+                                         AKG.Country))
+_AKG = str(AKG._NS)
+
+_MENTIONS = """
+SELECT ?m ?e ?doc ?s WHERE {
+  ?m itsrdf:taIdentRef ?e .
+  OPTIONAL { ?m nif:referenceContext ?doc }
+  OPTIONAL { ?m nif:sentence ?s . FILTER EXISTS { ?s nif:anchorOf ?text } }
+}
+"""
+_LABELS = "SELECT ?e ?label WHERE { ?e rdfs:label ?label }"
+_TYPES = "SELECT ?e ?class WHERE { ?e rdfs:label ?label ; a ?class }"
+
+
+def read_mentions(store: KGStore) -> tuple[list[MentionRow], dict[str, set[str]], dict[str, set[str]]]:
+    """What the counts are made of: mention rows, labels by entity, ``akg:`` classes by entity.
+
+    Parameters
+    ----------
+    store
+        The knowledge graph.
+
+    Returns
+    -------
+    tuple
+        :class:`~kg.types.MentionRow` per mention and entity it names (entities and mentions
+        that are IRIs only: ``STR()`` of a blank node fails in SPARQL, so the queries skip
+        them too); ``{entity IRI: labels}``; ``{entity IRI: akg: class IRIs}``.
+    """
+    rows = []
+    for row in store.query(_MENTIONS):  # type: ignore[union-attr]
+        entity, doc, sentence = row["e"], row["doc"], row["s"]
+        if not isinstance(entity, ox.NamedNode):
+            continue
+        rows.append(MentionRow(
+            mention=str(row["m"]), entity=entity.value,
+            document=doc.value if isinstance(doc, ox.NamedNode) else None,
+            sentence=sentence.value if isinstance(sentence, ox.NamedNode) else None))
+    labels: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(_LABELS):  # type: ignore[union-attr]
+        if isinstance(row["e"], ox.NamedNode):
+            labels[row["e"].value].add(row["label"].value)  # type: ignore[index]
+    classes: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(_TYPES):  # type: ignore[union-attr]
+        cls = row["class"]
+        if isinstance(row["e"], ox.NamedNode) and isinstance(cls, ox.NamedNode) \
+                and cls.value.startswith(_AKG):
+            classes[row["e"].value].add(cls.value)  # type: ignore[index]
+    return rows, dict(labels), dict(classes)
+
+
+def count_mentions(
+    rows: Iterable[MentionRow], labels: Mapping[str, set[str]], classes: Mapping[str, set[str]],
+) -> Tallies:
+    """Count mentions per entity, per class and label, and per pair of labels.
+
+    Parameters
+    ----------
+    rows
+        One per mention and entity it names (:func:`read_mentions`).
+    labels
+        ``{entity IRI: its rdfs:label values}``; entities without one are not counted.
+    classes
+        ``{entity IRI: its akg: classes}``.
+
+    Returns
+    -------
+    kg.types.Tallies
+        The counts; see the module docstring for what each one counts.
+
+    Examples
+    --------
+    >>> rows = [MentionRow("m1", "urn:a", "urn:d1", "urn:s1"),
+    ...         MentionRow("m2", "urn:b", "urn:d1", "urn:s1"),
+    ...         MentionRow("m3", "urn:a", "urn:d2", "urn:s2"),
+    ...         MentionRow("m4", "urn:b", "urn:d2", "urn:s2")]
+    >>> person = str(AKG.Person)
+    >>> t = count_mentions(rows, {"urn:a": {"A"}, "urn:b": {"B"}},
+    ...                    {"urn:a": {person}, "urn:b": {person}})
+    >>> t.mentions["urn:a"], t.rank["urn:a"], t.sentence_pairs[("A", "B")]
+    (2, 1, ['urn:s1', 'urn:s2'])
+    >>> t.document_pairs[("A", "B")]
+    2
+    """
+    mentions: dict[str, set[str]] = defaultdict(set)
+    documents: dict[str, set[str]] = defaultdict(set)
+    in_sentence: dict[str, set[str]] = defaultdict(set)
+    in_document: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if row.entity not in labels:
+            continue
+        mentions[row.entity].add(row.mention)
+        if row.document is not None:
+            documents[row.entity].add(row.document)
+            if classes.get(row.entity, set()) & ACTOR_TYPES:
+                in_document[row.document].add(row.entity)
+        if row.sentence is not None:
+            in_sentence[row.sentence].add(row.entity)
+    actors = [e for e in mentions if classes.get(e, set()) & ACTOR_TYPES]
+    actors.sort(key=lambda e: (-len(mentions[e]), min(labels[e]), e))
+    names: dict[tuple[str, str], int] = defaultdict(int)
+    for entity, found in mentions.items():
+        for cls in classes.get(entity, set()):
+            for label in labels[entity]:
+                names[(cls, label)] += len(found)
+    return Tallies(
+        mentions={e: len(found) for e, found in mentions.items()},
+        documents={e: len(found) for e, found in documents.items()},
+        rank={e: n for n, e in enumerate(actors, start=1)},
+        names=dict(names),
+        sentence_pairs={k: sorted(v) for k, v in _label_pairs(in_sentence, labels).items()},
+        document_pairs={k: len(v) for k, v in _label_pairs(in_document, labels).items()
+                        if len(v) >= 2},
+    )
+
+
+def _label_pairs(groups: Mapping[str, set[str]], labels: Mapping[str, set[str]]
+                 ) -> dict[tuple[str, str], set[str]]:
+    """``{(label of x, label of y): groups holding both}`` for entities ``x < y`` of a group."""
+    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for group, members in groups.items():
+        ordered = sorted(members)  # Python and SPARQL's STR() < compare code points alike
+        for i, x in enumerate(ordered):
+            for y in ordered[i + 1:]:
+                for a in labels[x]:
+                    for b in labels[y]:
+                        pairs[(a, b)].add(group)
+    return pairs
+
+
+def _iri(kind: str, *parts: str) -> URIRef:
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+    return URIRef(f"{TALLY_BASE}{kind}/{digest}")
+
+
+def _int(n: int) -> RDFLiteral:
+    return RDFLiteral(n, datatype=XSD.integer)
+
+
+def tallies_graph(store: KGStore) -> Graph:
+    """The counts of ``store`` as RDF, for its analysis graph.
+
+    Parameters
+    ----------
+    store
+        The knowledge graph (its previous counts, if any, are not read).
+
+    Returns
+    -------
+    rdflib.Graph
+        ``akg:mentionCount``, ``akg:documentCount`` and ``akg:mentionRank`` on entities,
+        ``akg:NameCount`` and ``akg:NamePair`` nodes (see the module docstring).
+    """
+    tallies = count_mentions(*read_mentions(store))
+    rdf = bind_namespaces(Graph())
+    for entity, n in tallies.mentions.items():
+        rdf.add((URIRef(entity), AKG.mentionCount, _int(n)))
+    for entity, n in tallies.documents.items():
+        rdf.add((URIRef(entity), AKG.documentCount, _int(n)))
+    for entity, n in tallies.rank.items():
+        rdf.add((URIRef(entity), AKG.mentionRank, _int(n)))
+    for (cls, name), n in tallies.names.items():
+        node = _iri("name", cls, name)
+        rdf.add((node, RDF.type, AKG.NameCount))
+        rdf.add((node, AKG.countedClass, URIRef(cls)))
+        rdf.add((node, AKG.name, RDFLiteral(name)))
+        rdf.add((node, AKG.mentionCount, _int(n)))
+    pairs = set(tallies.sentence_pairs) | set(tallies.document_pairs)
+    for a, b in pairs:
+        node = _iri("pair", a, b)
+        rdf.add((node, RDF.type, AKG.NamePair))
+        rdf.add((node, AKG.firstName, RDFLiteral(a)))
+        rdf.add((node, AKG.secondName, RDFLiteral(b)))
+        sentences = tallies.sentence_pairs.get((a, b))
+        if sentences:
+            rdf.add((node, AKG.sentenceCount, _int(len(sentences))))
+            rdf.add((node, AKG.exampleSentence, URIRef(sentences[0])))
+        if (a, b) in tallies.document_pairs:
+            rdf.add((node, AKG.documentCount, _int(tallies.document_pairs[(a, b)])))
+    return rdf
+
