@@ -17,7 +17,7 @@ from spacy.util import filter_spans
 
 from kg import gazetteer
 
-__all__ = ["GazetteerRuler", "make_gazetteer_ruler", "NamePropagator", "make_name_propagator"]
+__all__ = ["GazetteerRuler", "NamePropagator", "make_gazetteer_ruler", "make_name_propagator"]
 
 #: Entity labels that name actors or places, which :class:`NamePropagator` spreads.
 ACTOR_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC")
@@ -52,7 +52,8 @@ class GazetteerRuler:
         """Gazetteer spans that look like names (capitalised), longest first when nested."""
         found: dict[tuple[int, int], set[str]] = {}
         for match_id, start, end in self.matcher(doc):
-            if doc[start].text[:1].isupper():
+            text = doc[start:end].text
+            if text[:1].isupper() and ("." not in text or text.isupper()):
                 found.setdefault((start, end), set()).add(doc.vocab.strings[match_id])
         labels = {}
         for (start, end), both in found.items():

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from kg.dates import parse_base, resolve_date
 from kg.frames import (
@@ -33,7 +33,8 @@ from kg.frames import (
 )
 from kg.lexicon import EVENT_NOUNS, EVENT_VERBS, lemma
 from kg.relations import MAX_SENTENCE_TOKENS, fits
-from kg.types import Event, Mention, Relation, Section, Sentence
+from kg.spans import sentence_of
+from kg.types import Event, Mention, Relation, Section
 
 __all__ = ["EVENT_KINDS", "IMPLIED", "events", "find_amount", "implied_relations", "parse_count"]
 
@@ -186,7 +187,7 @@ def _event(token: Token, index: MentionIndex, base: date | None) -> Event | None
     return Event(
         kind=kind,
         trigger=(token.idx, token.idx + len(token.text)),
-        sentence=Sentence(*_trimmed(token.sent)),
+        sentence=sentence_of(token),
         agents=tuple(agents),
         targets=tuple(targets),
         places=tuple(places),
@@ -195,16 +196,6 @@ def _event(token: Token, index: MentionIndex, base: date | None) -> Event | None
         amount=amount,
         confidence=confidence,
     )
-
-
-def _trimmed(sent: Span) -> tuple[int, int]:
-    text = sent.doc.text
-    start, end = sent.start_char, sent.end_char
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _has_particle(verb: Token, word: str) -> bool:

@@ -12,6 +12,7 @@ English models).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -182,6 +183,12 @@ class MentionIndex:
             self.spans[mention] = span
             for token in span:
                 self.by_token.setdefault(token.i, mention)
+        # (first token, rank, mention) by first token: in_span looks up a sentence's mentions
+        # without scanning the document's (a scan per sentence is quadratic in its length)
+        self._by_start = sorted(
+            ((span.start, rank, mention) for rank, (mention, span) in enumerate(self.spans.items())),
+            key=lambda item: item[:2])
+        self._starts = [item[0] for item in self._by_start]
 
     def at(self, token: Token) -> Mention | None:
         """The mention covering ``token``, if any."""
@@ -220,10 +227,13 @@ class MentionIndex:
         return out
 
     def in_span(self, start: int, end: int) -> Iterator[Mention]:
-        """Mentions whose tokens lie within token indices ``start``..``end``."""
-        for mention, span in self.spans.items():
-            if span.start >= start and span.end <= end:
-                yield mention
+        """Mentions whose tokens lie within token indices ``start``..``end``, longest first."""
+        first = bisect_left(self._starts, start)
+        last = bisect_left(self._starts, end, lo=first)
+        inside = [(rank, mention) for _, rank, mention in self._by_start[first:last]
+                  if self.spans[mention].end <= end]
+        for _, mention in sorted(inside, key=lambda item: item[0]):
+            yield mention
 
     def root(self, mention: Mention) -> Token:
         """The syntactic head of a mention."""

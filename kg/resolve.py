@@ -8,7 +8,10 @@ Within a document, mentions are one entity when
   Mbappe");
 - the text defines one as the other's acronym ("the Republican Security Corps (CRS)");
 - a nominal mention is equated with a name (apposition, "the city of X"), or is a title that one
-  named person bears in the document ("the minister" after "Information Minister Neth Pheaktra").
+  named person bears in the document ("the minister" after "Information Minister Neth Pheaktra");
+- a pronoun stands for its antecedent (:mod:`kg.coref`); "I" and "we" with none are the
+  document's unnamed speaker and speaking organisation, "we" of a person the unnamed
+  "organisation of" that person.
 
 An entity's class is the majority of its mentions' classes read from cues and gazetteers, and
 of the model's guesses only when there is no cue. Its key depends on its class and canonical
@@ -25,9 +28,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from kg import gazetteer
+from kg.coref import ALIAS, PRONOUN, SIDE_OF, SPEAKER, SPEAKING_BODY, alias_after
 from kg.types import ActorClass, Entity, Mention, Relation
 
-__all__ = ["normalize_name", "slug", "entity_key", "resolve", "nationality_relations"]
+__all__ = ["agree", "entity_key", "nationality_relations", "normalize_name", "resolve", "slug"]
 
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -128,7 +132,7 @@ def resolve(
     titles = _title_holders(named)
     unnamed: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
-        if not mention.nominal:
+        if not mention.nominal or mention.label == PRONOUN:
             continue
         target = at.get(mention.refers_to) if mention.refers_to else None
         holder = titles.get(_title_key(mention.name)) if mention.cls == "Person" else None
@@ -157,11 +161,74 @@ def resolve(
         key = entity_key(cls, label, scope=scope or None)
         entities.append(Entity(key=key, cls=cls, label=label, alt_labels=frozenset()))
         referent.update((m, key) for m in group)
+    _resolve_pronouns(mentions, referent, entities, scope)
     first: dict[str, int] = {}
     for mention, key in referent.items():
         first[key] = min(first.get(key, mention.start), mention.start)
     entities.sort(key=lambda e: first[e.key])
     return entities, referent
+
+
+def agree(
+    mentions: Iterable[Mention], entities: Iterable[Entity], referent: dict[Mention, str]
+) -> tuple[list[Mention], dict[Mention, str]]:
+    """All mentions of one entity take its class, where only the model typed them.
+
+    The entity's class is the vote of its mentions' cues and gazetteers (see
+    :func:`resolve`): one "ISIL fighters" makes every "ISIL" of the document an
+    organisation. A mention typed by a cue of its own (a descriptor, a title, a gazetteer, a
+    head noun) keeps its class; a pronoun takes its antecedent's entity's.
+
+    Parameters
+    ----------
+    mentions
+        The document's mentions, as given to :func:`resolve`.
+    entities, referent
+        What :func:`resolve` returned for them.
+
+    Returns
+    -------
+    (mentions, referent)
+        The mentions in the same order, retyped where they disagreed, and the referent map
+        over them.
+    """
+    classes = {e.key: e.cls for e in entities}
+    agreed: list[Mention] = []
+    mapping: dict[Mention, str] = {}
+    for mention in mentions:
+        key = referent[mention]
+        cls = classes.get(key, mention.cls)
+        if cls != mention.cls and (not mention.strong or mention.label == PRONOUN):
+            mention = mention._replace(cls=cls)
+        agreed.append(mention)
+        mapping[mention] = key
+    return agreed, mapping
+
+
+def _resolve_pronouns(
+    mentions: list[Mention], referent: dict[Mention, str], entities: list[Entity], scope: str
+) -> None:
+    """A pronoun is a mention of its antecedent's entity (see :mod:`kg.coref`); "I" and "we"
+    with no antecedent are the document's unnamed speaker and speaking organisation."""
+    at = {(m.start, m.end): m for m in mentions if m.label != PRONOUN}
+    by_key = {e.key: e for e in entities}
+    for mention in mentions:
+        if mention.label != PRONOUN:
+            continue
+        antecedent = at.get(mention.refers_to) if mention.refers_to else None
+        key = referent.get(antecedent) if antecedent is not None else None
+        name: str | None = None
+        if key is None:
+            name = SPEAKER if mention.cls == "Person" else SPEAKING_BODY
+        elif by_key[key].cls == "Person" and mention.cls != "Person":
+            name = SIDE_OF.format(by_key[key].label)  # "we" of a person speaking
+        if name is not None or key is None:
+            name = name or SPEAKING_BODY
+            key = entity_key(mention.cls, name, scope=scope or None)
+            if key not in by_key:
+                by_key[key] = Entity(key=key, cls=mention.cls, label=name, alt_labels=frozenset())
+                entities.append(by_key[key])
+        referent[mention] = key
 
 
 def _name_key(mention: Mention) -> str:
@@ -186,19 +253,17 @@ def _link_surnames(by_name: dict[str, list[Mention]], groups: _Groups) -> None:
 
 
 def _link_acronyms(named: list[Mention], text: str, groups: _Groups) -> None:
-    """``Republican Security Corps (CRS)``: the acronym in brackets names the same actor."""
+    """``Republican Security Corps (CRS)``, ``Daesh (also known as ISIL)``, ``USS Hopper (DDG
+    70)``: the alias the text gives right after a name names the same actor (see
+    :func:`kg.coref.alias_after`)."""
     if not text:
         return
+    by_start = {m.start: m for m in named}
     for mention in named:
-        match = _ACRONYM_AFTER.match(text, mention.end)
-        if match is None:
-            continue
-        acronym = match.group(1)
-        initials = "".join(w[0] for w in mention.name.split() if w[:1].isupper())
-        letters = acronym.replace(".", "").upper()
-        # the same initials, in any order: acronyms of translated names reorder the words
-        if len(initials) >= 2 and sorted(letters) == sorted(initials.upper()):
-            groups.union(_name_key(mention), slug(acronym))
+        span = alias_after(text, mention.end, mention.name or mention.anchor)
+        alias = by_start.get(span[0]) if span is not None else None
+        if alias is not None:
+            groups.union(_name_key(mention), _name_key(alias))
 
 
 #: Heads of definite descriptions that refer back to the organisation just named
@@ -284,8 +349,10 @@ def _named_entity(group: list[Mention]) -> Entity:
     cls = _vote(group)
     named = [m for m in group if not m.nominal]
     forms = Counter(normalize_name(m.name or m.anchor) for m in named)
+    # an alias the text gives after a name ("USS Hopper (DDG 70)") is not the label
+    names = Counter(normalize_name(m.name or m.anchor) for m in named if m.label != ALIAS)
     # the fullest name is the label: "Kylian Mbappe" over "Mbappe", "CRS" under its long form
-    label = max(forms, key=lambda f: (len(f.split()), forms[f], f[:1].isupper(), f))
+    label = max(names or forms, key=lambda f: (len(f.split()), forms[f], f[:1].isupper(), f))
     alt = frozenset(forms) - {label}
     titles = Counter(m.title for m in named if m.title)
     title = titles.most_common(1)[0][0] if titles else None

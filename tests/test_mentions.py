@@ -26,3 +26,22 @@ def test_offsets_slice_the_text_to_the_anchor(nlp):
 def test_country_gazetteer_matches_names_not_codes():
     assert is_country("Cambodia") and is_country("vietnam") and is_country("Russia")
     assert not is_country("AI") and not is_country("Poipet")
+
+
+def test_a_bracketed_gloss_is_a_name_of_its_own(nlp):
+    text = "Cardenas is the candidate of the PRD (Party of the Democratic Revolution), with 9 percent."
+    anchors = {m.anchor: m.cls for m in mentions(nlp(text))}
+    assert anchors["the PRD"] == "Organization"  # the name stops at its bracket
+    assert anchors["Party of the Democratic Revolution"] == "Organization"
+
+
+def test_a_dateline_is_a_place_and_a_source(nlp):
+    anchors = {m.anchor: m.cls for m in mentions(nlp("OW2102114194 Beijing XINHUA in English 1127 GMT"))}
+    assert anchors.get("Beijing") == "Location"
+    assert anchors.get("XINHUA") == "Organization"
+
+
+def test_a_title_before_a_name_is_no_part_of_the_organisation(nlp):
+    text = "An air bubble would be the only oxygen, said Coast Guard Lt. Steve Hardy."
+    anchors = {m.anchor for m in mentions(nlp(text))}
+    assert "Coast Guard" in anchors and not any(a.startswith("Coast Guard L") for a in anchors)

@@ -1,0 +1,65 @@
+"""Character offsets over spaCy Docs, without rebuilding the text.
+
+``Doc.text`` joins every token's text each time it is read, so reading it once per mention
+or per sentence makes a document's analysis quadratic in its length (a 100,000-character
+document spent most of a minute there). These helpers read the text once per Doc or only
+the span at hand.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.types import Sentence
+
+__all__ = ["sentence_of", "text_of", "trimmed"]
+
+_TEXT_KEY = "kg.text"
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, built once per Doc and kept in ``doc.user_data``.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Hun Manet spoke.")
+    >>> text_of(doc) == doc.text
+    True
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    if text is None or len(text) != length:  # not kept yet, or kept from another Doc
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def trimmed(span: Span) -> tuple[int, int] | None:
+    """The character offsets of ``span`` without white space at either end; None if blank.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("  Hun Manet spoke.\\n\\n")
+    >>> trimmed(doc[:])
+    (2, 18)
+    """
+    raw = span.text
+    left = raw.lstrip()
+    core = left.rstrip()
+    if not core:
+        return None
+    start = span.start_char + len(raw) - len(left)
+    return start, start + len(core)
+
+
+def sentence_of(item: Span | Token) -> Sentence:
+    """The sentence holding ``item`` (a token or a span), white space trimmed.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> nlp.add_pipe("sentencizer")  # doctest: +ELLIPSIS
+    <...>
+    >>> doc = nlp("Hun Manet spoke. He left.  ")
+    >>> sentence_of(doc[4])
+    Sentence(start=17, end=25)
+    """
+    sent = item.sent
+    bounds = trimmed(sent)
+    return Sentence(*bounds) if bounds else Sentence(sent.start_char, sent.end_char)
