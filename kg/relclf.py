@@ -1,0 +1,425 @@
+"""A learned relation classifier: which relation, if any, holds between two mentions.
+
+Every pair of mentions of one sentence is a :class:`~kg.types.RelationCandidate` whose
+features are tokens such as ``T=Person>Organization``, ``BW=spokesman``, ``P=nsubj^work>prep>
+pobj`` (types, words between, the dependency path between the two heads, the verb on it,
+apposition, possessive and preposition markers). A bag-of-features
+linear model (thinc's ``SparseLinear``, the layer of spaCy's ``TextCatBOW``, with a
+softmax over exclusive classes) reads them and says one of
+:data:`LABELS`: ``NONE``, ``memberOf>`` (the first mention is the subject), ``memberOf<``
+(the second is), or ``fightsAgainst=`` for the symmetric predicates. This is the
+feature-based relation classifier of Kambhatla (2004, "Combining lexical, syntactic, and
+semantic features with maximum entropy models for extracting relations") and Zhou et al.
+(2005, "Exploring various knowledge in relation extraction"), on spaCy's linear text
+classifier, trained with thinc.
+
+Precision first: a pair is said to be related only when the classifier's probability of its
+likeliest relation is at least :data:`DEFAULT_THRESHOLD` and the classes of the two mentions fit the predicate
+(:func:`kg.relations.fits`); sentences that are lists, headlines or too long are not read
+(:func:`kg.frames.is_usable`). :func:`merge` joins the rules' relations and the learned
+ones, the rule's reading first when both found the same pair.
+
+The weights ship in ``kg/models/relations/`` (``kg train`` rebuilds them, see
+:mod:`kg.train`); :func:`default_model` loads them once. :func:`using` swaps the model for a
+block (cross-validation, tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.frames import MentionIndex, is_usable, units
+from kg.lexicon import lemma
+from kg.relations import MAX_SENTENCE_TOKENS, PREDICATES, SYMMETRIC, fits
+from kg.types import Mention, Relation, RelationCandidate
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "LABELS",
+    "MODEL_DIR",
+    "NONE",
+    "ModelError",
+    "RelationModel",
+    "active_model",
+    "candidates",
+    "classify",
+    "default_model",
+    "label_of",
+    "merge",
+    "pair_features",
+    "predicate_of",
+    "using",
+]
+
+#: Where the shipped weights live (package data).
+MODEL_DIR = Path(__file__).parent / "models" / "relations"
+#: The label of a pair that is not related.
+NONE = "NONE"
+#: A learned relation is kept when the classifier gives it at least this probability.
+DEFAULT_THRESHOLD = 0.3
+#: Pairs further apart than this many tokens are not read.
+MAX_DISTANCE = 40
+
+#: Every label: NONE, each directed predicate both ways, each symmetric predicate once.
+LABELS: tuple[str, ...] = (NONE, *(
+    label for p in PREDICATES
+    for label in ((f"{p}=",) if p in SYMMETRIC else (f"{p}>", f"{p}<"))
+))
+
+
+class ModelError(ValueError):
+    """A relation model folder is missing or cannot be read; the message names it."""
+
+
+def label_of(predicate: str, *, first_is_subject: bool) -> str:
+    """The label of ``predicate`` between a pair whose first mention is (or is not) the
+    subject.
+
+    >>> label_of("memberOf", first_is_subject=False), label_of("alliedWith", first_is_subject=False)
+    ('memberOf<', 'alliedWith=')
+    """
+    if predicate in SYMMETRIC:
+        return f"{predicate}="
+    return f"{predicate}{'>' if first_is_subject else '<'}"
+
+
+def predicate_of(label: str) -> tuple[str, bool] | None:
+    """``(predicate, first_is_subject)`` of a label, None for :data:`NONE`.
+
+    >>> predicate_of("leads<"), predicate_of("NONE")
+    (('leads', False), None)
+    """
+    if label == NONE:
+        return None
+    return label[:-1], label[-1] != "<"
+
+
+# ---------------------------------------------------------------- features
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 5 else "5-9" if n < 10 else "10-19" if n < 20 else "20+"
+
+
+def _word(token: Token) -> str:
+    if token.like_num:
+        return "#NUM"
+    return lemma(token) if token.is_alpha else token.lower_
+
+
+def _path(a: Token, b: Token) -> tuple[list[Token], Token | None, list[Token]]:
+    """The tokens from ``a`` up to the lowest common ancestor and from it down to ``b``."""
+    up = [a, *a.ancestors]
+    seen = {t.i: n for n, t in enumerate(up)}
+    down: list[Token] = []
+    for token in (b, *b.ancestors):
+        if token.i in seen:
+            return up[: seen[token.i]], token, list(reversed(down))
+        down.append(token)
+    return up, None, list(reversed(down))
+
+
+def pair_features(first: Span, second: Span, a: Mention, b: Mention,
+                  between_mentions: int) -> tuple[str, ...]:
+    """The feature tokens of a pair of mentions ``a`` (span ``first``) before ``b``.
+
+    Parameters
+    ----------
+    first, second
+        The two mentions' token spans, ``first`` ending before ``second`` starts.
+    a, b
+        The mentions.
+    between_mentions
+        How many other mentions lie between the two.
+
+    Returns
+    -------
+    tuple of str
+        Feature tokens; the model reads them as a bag, so conjunctions of the type pair
+        with the strongest cues are tokens of their own.
+    """
+    doc = first.doc
+    types = f"{a.cls}>{b.cls}"
+    between = [t for t in doc[first.end:second.start] if not t.is_space]
+    words = [_word(t) for t in between]
+    out = [f"T={types}", f"TA={a.cls}", f"TB={b.cls}", f"LA={a.label}", f"LB={b.label}",
+           f"D={_bucket(len(between))}", f"M={_bucket(between_mentions)}"]
+    if a.nominal:
+        out.append("NA")
+    if b.nominal:
+        out.append("NB")
+    if not words:
+        out += ["ADJ", f"ADJ|{types}"]
+    else:
+        out += [f"BF={words[0]}", f"BL={words[-1]}", f"BF|{types}={words[0]}",
+                f"BL|{types}={words[-1]}"]
+        if len(words) <= 4:
+            out += [f"BS={' '.join(words)}", f"BS|{types}={' '.join(words)}"]
+    out += [f"BW={w}" for w in dict.fromkeys(words)]
+    if len(between) <= 12:
+        out += [f"BW|{types}={w}" for w in dict.fromkeys(words) if w.isalpha()]
+        out += [f"BB={x}_{y}" for x, y in pairwise(words)]
+    before = doc[first.start - 1] if first.start > first.sent.start else None
+    after = doc[second.end] if second.end < second.sent.end else None
+    out.append(f"W0={_word(before) if before is not None else '^'}")
+    out.append(f"W3={_word(after) if after is not None else '$'}")
+    out += [f"WA={_word(t)}" for t in first if t.is_alpha][-2:]
+    out += [f"WB={_word(t)}" for t in second if t.is_alpha][-2:]
+    ra, rb = first.root, second.root
+    out += [f"DA={ra.dep_}", f"DB={rb.dep_}", f"HA={lemma(ra.head)}", f"HB={lemma(rb.head)}"]
+    up, top, down = _path(ra, rb)
+    if top is None:
+        out.append("NOPATH")
+        return tuple(out)
+    deps = [f"{t.dep_}^" for t in up] + [f"v{t.dep_}" for t in down]
+    middle = [lemma(t) for t in (*up[1:], top, *down[:-1])
+              if t.pos_ in ("VERB", "NOUN", "ADP", "AUX", "PROPN", "ADJ")
+              and t not in first and t not in second]
+    top_word = "SELF" if top in first or top in second else f"{lemma(top)}/{top.pos_}"
+    out += [f"PD={' '.join(deps)}", f"PL={len(deps)}", f"TOP={top_word}",
+            f"P={' '.join(deps[:len(up)])} {top_word} {' '.join(deps[len(up):])}",
+            f"PD|{types}={' '.join(deps)}", f"TOP|{types}={top_word}"]
+    out += [f"PW={w}" for w in dict.fromkeys(middle)]
+    out += [f"PW|{types}={w}" for w in dict.fromkeys(middle)]
+    verbs = [t for t in (*up[1:], top, *down[:-1]) if t.pos_ in ("VERB", "AUX")]
+    if verbs:
+        out += [f"V={lemma(verbs[0])}", f"V|{types}={lemma(verbs[0])}"]
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verbs[0].children)
+        out.append(f"PASS={passive}")
+        if any(c.dep_ == "neg" for v in verbs for c in v.children):
+            out.append("NEG")
+    for token, side in ((ra, "A"), (rb, "B")):
+        if token.dep_ == "poss":
+            out.append(f"POSS{side}")
+        if token.dep_ == "appos" or any(c.dep_ == "appos" for c in token.children):
+            out.append(f"APPOS{side}")
+        if token.dep_ == "pobj":
+            out.append(f"PREP{side}={token.head.lower_}")
+    return tuple(out)
+
+
+def candidates(doc: Doc, mentions: Sequence[Mention], *,
+               max_tokens: int = MAX_SENTENCE_TOKENS,
+               max_distance: int = MAX_DISTANCE) -> Iterator[RelationCandidate]:
+    """Every pair of mentions of one usable sentence of ``doc``, with its features.
+
+    Parameters
+    ----------
+    doc
+        The parsed document.
+    mentions
+        The mentions to pair (character offsets into ``doc.text``).
+    max_tokens
+        Sentences longer than this, lists and headlines are skipped
+        (:func:`kg.frames.is_usable`).
+    max_distance
+        Pairs more than this many tokens apart are skipped.
+
+    Returns
+    -------
+    Iterator[RelationCandidate]
+        In document order of the first mention, then of the second.
+    """
+    index = MentionIndex(doc, mentions)
+    for sent in units(doc):
+        inside = sorted(
+            ((m, index.spans[m]) for m in index.in_span(sent.start, sent.end)),
+            key=lambda item: (item[1].start, item[1].end))
+        if len(inside) < 2 or not is_usable(sent, max_tokens=max_tokens):
+            continue
+        for i, (a, first) in enumerate(inside):
+            for n, (b, second) in enumerate(inside[i + 1:]):
+                if second.start < first.end:
+                    continue  # nested or overlapping: one name in another
+                if second.start - first.end > max_distance:
+                    break
+                if a.anchor.casefold() == b.anchor.casefold():
+                    continue
+                between = sum(1 for _, s in inside[i + 1: i + 1 + n] if s.start >= first.end)
+                yield RelationCandidate(a, b, pair_features(first, second, a, b, between))
+
+
+# ---------------------------------------------------------------- the model
+
+
+class RelationModel:
+    """A linear classifier over hashed feature tokens with the labels of :data:`LABELS`.
+
+    The model is thinc's ``SparseLinear`` (the bag-of-words layer of spaCy's
+    ``TextCatBOW``) followed by a softmax: one weight per (hashed feature, label).
+
+    Parameters
+    ----------
+    model
+        The thinc model, initialised.
+    labels
+        Its output labels, in order.
+    length
+        Hash buckets of the ``SparseLinear`` layer.
+    """
+
+    def __init__(self, model: Any, labels: Sequence[str], length: int) -> None:
+        self.model = model
+        self.labels = tuple(labels)
+        self.length = length
+
+    @classmethod
+    def new(cls, *, labels: Sequence[str] = LABELS, length: int = 2**16) -> RelationModel:
+        """An untrained model (weights zero)."""
+        from thinc.api import SparseLinear_v2, chain, softmax_activation
+
+        model: Any = chain(SparseLinear_v2(nO=len(labels), length=length), softmax_activation())
+        model.initialize()
+        return cls(model, labels, length)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> RelationModel:
+        """Load a model saved with :meth:`save`.
+
+        Raises
+        ------
+        ModelError
+            If ``path`` holds no relation model.
+        """
+        folder = Path(path)
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            model = cls.new(labels=meta["labels"], length=int(meta["length"]))
+            model.model.from_bytes((folder / "model.bin").read_bytes())
+        except FileNotFoundError:
+            raise ModelError(f"{folder}: no relation model here (a folder written by "
+                             f"'kg train', holding meta.json and model.bin)") from None
+        except (OSError, ValueError, KeyError) as err:
+            raise ModelError(f"{folder}: cannot be loaded as a relation model ({err})") from None
+        return model
+
+    def save(self, path: str | os.PathLike[str], **meta: Any) -> None:
+        """Write the model into the folder ``path`` (made if missing), with ``meta`` (what
+        it was trained on) in ``meta.json``."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "model.bin").write_bytes(self.model.to_bytes())
+        (folder / "meta.json").write_text(json.dumps(
+            {"labels": list(self.labels), "length": self.length, **meta}, indent=2) + "\n",
+            encoding="utf-8")
+
+    @staticmethod
+    def inputs(items: Sequence[Sequence[str]]) -> tuple[Any, Any, Any]:
+        """The ``SparseLinear`` input of feature lists: hashed keys, values, lengths."""
+        import numpy
+        from spacy.strings import hash_string  # type: ignore[attr-defined]
+
+        keys = numpy.fromiter((hash_string(f) for features in items for f in features),
+                              dtype="uint64")
+        values = numpy.ones(len(keys), dtype="float32")
+        lengths = numpy.fromiter((len(features) for features in items), dtype="int32",
+                                 count=len(items))
+        return keys, values, lengths
+
+    def predict(self, items: Sequence[Sequence[str]]) -> list[dict[str, float]]:
+        """Label probabilities of each feature list of ``items``, in order."""
+        if not items:
+            return []
+        scores = self.model.predict(self.inputs(items))
+        return [{label: float(row[k]) for k, label in enumerate(self.labels)} for row in scores]
+
+
+@cache
+def default_model() -> RelationModel | None:
+    """The shipped model of :data:`MODEL_DIR`, loaded once; None when there is none."""
+    if not (MODEL_DIR / "meta.json").is_file():
+        return None
+    return RelationModel.load(MODEL_DIR)
+
+
+_ACTIVE: ContextVar[RelationModel | None | bool] = ContextVar("kg_relation_model", default=True)
+
+
+@contextmanager
+def using(model: RelationModel | None) -> Iterator[None]:
+    """Use ``model`` (None: no learned relations) instead of the shipped one in this block.
+
+    >>> with using(None):
+    ...     list(classify(None, []))
+    []
+    """
+    token = _ACTIVE.set(model)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_model() -> RelationModel | None:
+    """The model :func:`classify` uses by default here: the one :func:`using` set, else
+    the shipped one (None when learned relations are off or none is shipped)."""
+    model = _ACTIVE.get()
+    if model is True:
+        return default_model()
+    return model if isinstance(model, RelationModel) else None
+
+
+def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | None = None,
+             threshold: float = DEFAULT_THRESHOLD) -> Iterator[Relation]:
+    """The relations the classifier reads between ``mentions`` of ``doc``.
+
+    Parameters
+    ----------
+    doc
+        The parsed document.
+    mentions
+        Its mentions (as :func:`kg.mentions.mentions` gives them).
+    model
+        The classifier; by default the shipped one (or the one :func:`using` set).
+    threshold
+        The least probability of a relation that is kept.
+
+    Returns
+    -------
+    Iterator[Relation]
+        One relation per related pair, its confidence the classifier's probability, in
+        document order; pairs whose classes do not fit the predicate are dropped.
+    """
+    model = model or active_model()
+    if model is None or not mentions:
+        return
+    pairs = list(candidates(doc, mentions))
+    for pair, scores in zip(pairs, model.predict([p.features for p in pairs])):
+        # the likeliest relation, kept when likely enough even if NONE is likelier still
+        label, probability = max(((label, p) for label, p in scores.items() if label != NONE),
+                                 key=lambda item: item[1])
+        read = predicate_of(label)
+        if read is None or probability < threshold:
+            continue
+        predicate, first_is_subject = read
+        subject, obj = (pair.first, pair.second) if first_is_subject else (pair.second, pair.first)
+        if fits(subject, predicate, obj):
+            yield Relation(subject, predicate, obj, subject.sentence, round(probability, 2))
+
+
+def merge(rules: Iterable[Relation], learned: Iterable[Relation]) -> list[Relation]:
+    """The rules' relations, then each learned one about a pair the rules said nothing of.
+
+    >>> merge([], [])
+    []
+    """
+    out = list(rules)
+    seen = {frozenset(((r.subject.start, r.subject.end), (r.object.start, r.object.end)))
+            for r in out}
+    for relation in learned:
+        pair = frozenset(((relation.subject.start, relation.subject.end),
+                          (relation.object.start, relation.object.end)))
+        if pair not in seen:
+            seen.add(pair)
+            out.append(relation)
+    return out

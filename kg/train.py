@@ -1,0 +1,369 @@
+"""``kg train``: the relation classifier of :mod:`kg.relclf`, trained from annotated data.
+
+Training data are the train splits only: CoNLL04 train (SpERT/TablERT JSON) and re3d
+folders. Each text is parsed and read by our own pipeline, so the classifier learns from
+the mentions it will see at run time: every pair of our mentions in one sentence, plus the
+gold mentions our pipeline missed, labelled with the gold relation whose two arguments
+overlap the pair's (:func:`labelled_pairs`). :func:`fit` trains the thinc model with a
+fixed seed; :func:`cross_validate_re3d` scores re3d by k-fold cross-validation over
+documents (each fold scored by a model that never saw it).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.evaluate import (
+    DEFAULT_MIN_CONFIDENCE,
+    RE3D_RELATION_TYPES,
+    Counts,
+    GoldDocument,
+    SpanRelation,
+    re3d_relations,
+    read_conll04,
+    read_re3d,
+    score_re3d_relations,
+)
+from kg.relclf import LABELS, NONE, RelationModel, candidates, label_of, using
+from kg.types import Mention, Sentence
+
+__all__ = [
+    "CONLL04_TRAIN_CLASSES",
+    "CONLL04_TRAIN_PREDICATES",
+    "DEFAULT_EPOCHS",
+    "DEFAULT_LENGTH",
+    "DEFAULT_SEED",
+    "RE3D_TRAIN_CLASSES",
+    "RE3D_TRAIN_PREDICATES",
+    "Parsed",
+    "TrainReport",
+    "cross_validate_re3d",
+    "fit",
+    "labelled_pairs",
+    "parse_dataset",
+    "train",
+]
+
+DEFAULT_SEED = 0
+DEFAULT_EPOCHS = 4
+#: Hash buckets of the bag-of-features model (its size on disk is about 4 bytes times
+#: this times the number of labels).
+DEFAULT_LENGTH = 2**16
+DEFAULT_BATCH_SIZE = 128
+DEFAULT_LEARN_RATE = 0.005
+#: re3d relations below this annotator confidence are rejected alternatives, not taught.
+TRAIN_MIN_CONFIDENCE = 0.5
+
+#: Gold entity types as our mention classes, for the gold mentions our pipeline missed.
+CONLL04_TRAIN_CLASSES = {"Peop": "Person", "Org": "Organization", "Loc": "Location"}
+RE3D_TRAIN_CLASSES = {"Person": "Person", "Organisation": "Organization",
+                      "Location": "Location", "Nationality": "NationalityGroup"}
+#: Gold relation categories as our predicates.
+CONLL04_TRAIN_PREDICATES = {"Work_For": "memberOf", "Kill": "killed", "OrgBased_In": "locatedIn",
+                            "Located_In": "locatedIn", "Live_In": "livesIn"}
+RE3D_TRAIN_PREDICATES = {"BelongsTo": "memberOf", "InChargeOf": "leads", "CoLocated": "locatedIn",
+                         "HasAttrOf": "hasNationality", "FightingAgainst": "fightsAgainst",
+                         "AlliesOf": "alliedWith", "CommWith": "communicatedWith",
+                         "Dislikes": "opposes", "Likes": "supports"}
+
+Pair = tuple[tuple[str, ...], str]  # (features, label)
+
+
+@dataclass
+class Parsed:
+    """One annotated text parsed by our pipeline: what :func:`kg.build.analyse` needs, and
+    the labelled pairs for training."""
+
+    gold: GoldDocument
+    doc: Any
+    sections: list[Any]
+    pairs: list[Pair]
+
+
+@dataclass
+class TrainReport:
+    """What :func:`train` did."""
+
+    documents: int = 0
+    pairs: int = 0
+    labels: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+    bytes: int = 0
+    path: Path | None = None
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return min(a[1], b[1]) > max(a[0], b[0])
+
+
+def _gold_mentions(doc: Any, gold: GoldDocument, classes: dict[str, str],
+                   found: Sequence[Mention]) -> list[Mention]:
+    """Gold entities of the scored types that no mention of ours overlaps, as mentions."""
+    out = []
+    for span in gold.entities:
+        cls = classes.get(span.type)
+        if cls is None or any(_overlap((m.start, m.end), (span.start, span.end)) for m in found):
+            continue
+        tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if tokens is None or not len(tokens):
+            continue
+        sentence = Sentence(tokens.sent.start_char, tokens.sent.end_char)
+        anchor = doc.text[span.start:span.end]
+        mention = Mention(span.start, span.end, anchor, cls, sentence, "GOLD",  # type: ignore[arg-type]
+                          name=anchor)
+        if mention not in out:
+            out.append(mention)
+    return out
+
+
+def labelled_pairs(doc: Any, found: Sequence[Mention], gold: GoldDocument, *,
+                   classes: dict[str, str], predicates: dict[str, str]) -> list[Pair]:
+    """The candidate pairs of one text with the gold label each should get.
+
+    Parameters
+    ----------
+    doc
+        The text parsed by our pipeline.
+    found
+        Our mentions of it (:func:`kg.mentions.mentions`).
+    gold
+        Its annotations.
+    classes
+        Gold entity type -> our class, for the gold mentions ``found`` misses.
+    predicates
+        Gold relation category -> our predicate; other categories are not taught.
+
+    Returns
+    -------
+    list of (features, label)
+        One per pair (:func:`kg.relclf.candidates`); the label is that of the first gold
+        relation whose arguments overlap the pair's, in either order, else ``NONE``.
+    """
+    relations = [(predicates[r.type], r.head, r.tail) for r in gold.relations
+                 if r.type in predicates]
+    out: list[Pair] = []
+    mentions = [*found, *_gold_mentions(doc, gold, classes, found)]
+    for pair in candidates(doc, mentions):
+        a, b = (pair.first.start, pair.first.end), (pair.second.start, pair.second.end)
+        label = NONE
+        for predicate, head, tail in relations:
+            if _overlap(a, head) and _overlap(b, tail):
+                label = label_of(predicate, first_is_subject=True)
+                break
+            if _overlap(a, tail) and _overlap(b, head):
+                label = label_of(predicate, first_is_subject=False)
+                break
+        out.append((pair.features, label))
+    return out
+
+
+def parse_dataset(nlp: Any, golds: Iterable[GoldDocument], *, classes: dict[str, str],
+                  predicates: dict[str, str]) -> list[Parsed]:
+    """Parse each gold text as ``kg build`` does and label its pairs (see
+    :func:`labelled_pairs`)."""
+    from kg.build import parse
+    from kg.mentions import mentions
+
+    golds = list(golds)
+    by_source = {g.document.source: g for g in golds}
+    out = []
+    for doc, document, sections in parse(nlp, (g.document for g in golds)):
+        gold = by_source[document.source]
+        pairs = labelled_pairs(doc, list(mentions(doc)), gold, classes=classes,
+                               predicates=predicates)
+        out.append(Parsed(gold, doc, sections, pairs))
+    return out
+
+
+def fit(pairs: Sequence[Pair], *, seed: int = DEFAULT_SEED, epochs: int = DEFAULT_EPOCHS,
+        length: int = DEFAULT_LENGTH, batch_size: int = DEFAULT_BATCH_SIZE,
+        learn_rate: float = DEFAULT_LEARN_RATE) -> RelationModel:
+    """Train the relation classifier on labelled pairs (softmax cross-entropy, Adam).
+
+    Parameters
+    ----------
+    pairs
+        ``(features, label)``; labels from :data:`kg.relclf.LABELS`.
+    seed
+        Seeds the order of the examples: the same data and seed give the same model.
+    epochs
+        Passes over the data.
+    length
+        Hash buckets of the model (see :class:`kg.relclf.RelationModel`).
+    batch_size
+        Examples per update.
+    learn_rate
+        Adam's learning rate.
+
+    Returns
+    -------
+    RelationModel
+
+    Raises
+    ------
+    ValueError
+        If ``pairs`` is empty or a label is not one of :data:`kg.relclf.LABELS`.
+    """
+    import numpy
+    from thinc.api import Adam, fix_random_seed
+
+    if not pairs:
+        raise ValueError("no training pairs: the data gave no two mentions in one sentence")
+    index = {label: k for k, label in enumerate(LABELS)}
+    unknown = {label for _, label in pairs} - index.keys()
+    if unknown:
+        raise ValueError(f"unknown labels {sorted(unknown)}; known: {', '.join(LABELS)}")
+    fix_random_seed(seed)
+    model = RelationModel.new(labels=LABELS, length=length)
+    optimizer = Adam(learn_rate)
+    gold = numpy.array([index[label] for _, label in pairs], dtype="int64")
+    order = list(range(len(pairs)))
+    shuffle = random.Random(seed).shuffle
+    for _ in range(epochs):
+        shuffle(order)
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            scores, backprop = model.model.begin_update(
+                model.inputs([pairs[i][0] for i in batch]))
+            truth = numpy.zeros_like(scores)
+            truth[numpy.arange(len(batch)), gold[batch]] = 1.0
+            backprop((scores - truth) / len(batch))
+            model.model.finish_update(optimizer)
+    return model
+
+
+def _pairs(parsed: Iterable[Parsed]) -> list[Pair]:
+    return [pair for p in parsed for pair in p.pairs]
+
+
+def cross_validate_re3d(re3d: Sequence[Parsed], extra: Sequence[Pair] = (), *, folds: int = 5,
+                        seed: int = DEFAULT_SEED, epochs: int = DEFAULT_EPOCHS,
+                        length: int = DEFAULT_LENGTH,
+                        gold: Sequence[SpanRelation] | None = None,
+                        ) -> dict[str, dict[str, Counts]]:
+    """Score re3d relations by k-fold cross-validation over documents.
+
+    Documents are dealt into ``folds`` folds (shuffled with ``seed``); each fold is read by
+    :func:`kg.build.analyse` with a model trained on ``extra`` and the other folds, and
+    scored as ``kg eval re3d`` scores (arguments overlapping).
+
+    Parameters
+    ----------
+    re3d
+        The parsed re3d documents (:func:`parse_dataset`).
+    extra
+        Pairs every fold is also trained on (CoNLL04 train).
+    folds, seed, epochs, length
+        The number of folds; see :func:`fit` for the others.
+    gold
+        The relations scored against; by default those of ``re3d`` (pass the ones read
+        with ``kg eval re3d``'s confidence cut to score as it does).
+
+    Returns
+    -------
+    dict
+        ``{"rules": table, "cross-validated": table}``: the rules alone and rules with the
+        classifier; each table category -> :class:`~kg.evaluate.Counts`, ending with
+        ``"micro"``.
+    """
+    from kg.build import analyse
+
+    order = list(range(len(re3d)))
+    random.Random(seed).shuffle(order)
+    fold_of = {i: n % folds for n, i in enumerate(order)}
+    if gold is None:
+        gold = [r for p in re3d for r in p.gold.relations]
+    gold = [r for r in gold if r.type in RE3D_RELATION_TYPES]
+    tables: dict[str, dict[str, Counts]] = {}
+    for name in ("rules", "cross-validated"):
+        predicted = []
+        for k in range(folds):
+            held = [p for i, p in enumerate(re3d) if fold_of[i] == k]
+            if name == "rules":
+                model = None
+            else:
+                taught = [p for i, p in enumerate(re3d) if fold_of[i] != k]
+                model = fit([*extra, *_pairs(taught)], seed=seed, epochs=epochs, length=length)
+            with using(model):
+                for p in held:
+                    result = analyse(p.doc, p.gold.document, sections=p.sections)
+                    predicted += re3d_relations(result)
+        tables[name] = score_re3d_relations(gold, predicted)
+    return tables
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def train(nlp: Any, out: str | os.PathLike[str], *, conll04: str | os.PathLike[str] | None = None,
+          re3d: Sequence[str | os.PathLike[str]] = (), seed: int = DEFAULT_SEED,
+          epochs: int = DEFAULT_EPOCHS, length: int = DEFAULT_LENGTH,
+          folds: int = 0) -> tuple[TrainReport, dict[str, dict[str, Counts]] | None]:
+    """Train the relation classifier on CoNLL04 and re3d and save it into ``out``.
+
+    Parameters
+    ----------
+    nlp
+        Our spaCy pipeline (:func:`kg.nlp.load_pipeline`), to read the texts as at run time.
+    out
+        The folder the model is written to (``kg/models/relations`` is the shipped one).
+    conll04
+        A CoNLL04 JSON file (the train split).
+    re3d
+        re3d part folders or folders above them.
+    seed, epochs, length
+        See :func:`fit`.
+    folds
+        With 2 or more, also cross-validate re3d over that many folds (see
+        :func:`cross_validate_re3d`).
+
+    Returns
+    -------
+    (TrainReport, dict or None)
+        What was trained, and the cross-validated re3d tables when ``folds`` >= 2.
+
+    Raises
+    ------
+    kg.evaluate.DatasetError
+        If a dataset cannot be read.
+    ValueError
+        If there is nothing to train on.
+    """
+    if conll04 is None and not re3d:
+        raise ValueError("nothing to train on: give a CoNLL04 file, re3d folders, or both")
+    started = time.perf_counter()
+    extra: list[Pair] = []
+    documents = 0
+    if conll04 is not None:
+        conll = parse_dataset(nlp, read_conll04(conll04), classes=CONLL04_TRAIN_CLASSES,
+                              predicates=CONLL04_TRAIN_PREDICATES)
+        extra, documents = _pairs(conll), len(conll)
+    parsed: list[Parsed] = []
+    if re3d:
+        parsed = parse_dataset(nlp, read_re3d(re3d, min_confidence=TRAIN_MIN_CONFIDENCE),
+                               classes=RE3D_TRAIN_CLASSES, predicates=RE3D_TRAIN_PREDICATES)
+        documents += len(parsed)
+    pairs = [*extra, *_pairs(parsed)]
+    model = fit(pairs, seed=seed, epochs=epochs, length=length)
+    path = Path(out)
+    model.save(path, seed=seed, epochs=epochs, pairs=len(pairs),
+               trained_on=([Path(conll04).name] if conll04 is not None else [])
+               + [Path(r).name for r in re3d])
+    report = TrainReport(documents=documents, pairs=len(pairs),
+                         labels=Counter(label for _, label in pairs),
+                         seconds=time.perf_counter() - started, bytes=_size(path), path=path)
+    tables = None
+    if folds >= 2 and parsed:
+        scored = [r for g in read_re3d(re3d, min_confidence=DEFAULT_MIN_CONFIDENCE)
+                  for r in g.relations]
+        tables = cross_validate_re3d(parsed, extra, folds=folds, seed=seed, epochs=epochs,
+                                     length=length, gold=scored)
+    return report, tables

@@ -1,0 +1,156 @@
+"""The learned relation classifier: features, training end to end, the shipped model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.build import analyse
+from kg.cli import main
+from kg.mentions import mentions
+from kg.relclf import (
+    LABELS,
+    MODEL_DIR,
+    NONE,
+    ModelError,
+    RelationModel,
+    candidates,
+    classify,
+    default_model,
+    label_of,
+    predicate_of,
+    using,
+)
+from kg.train import fit, train
+from kg.types import Document
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read(nlp, text: str, model: RelationModel | None = None) -> set[tuple[str, str, str]]:
+    doc = nlp(text)
+    return {(r.subject.anchor, r.predicate, r.object.anchor)
+            for r in classify(doc, list(mentions(doc)), model=model)}
+
+
+def test_labels_round_trip() -> None:
+    assert len(set(LABELS)) == len(LABELS) and LABELS[0] == NONE
+    for label in LABELS[1:]:
+        predicate, first = predicate_of(label)  # type: ignore[misc]
+        assert label_of(predicate, first_is_subject=first) == label
+
+
+def test_candidates_carry_types_words_and_path(nlp) -> None:
+    doc = nlp("Maria Lopez works for the Daily Planet in Lisbon.")
+    pairs = list(candidates(doc, list(mentions(doc))))
+    first = {(p.first.anchor, p.second.anchor): p.features for p in pairs}
+    features = next(f for (a, b), f in first.items() if "Maria" in a and "Planet" in b)
+    assert "TA=Person" in features and any(f.startswith("T=Person>") for f in features)
+    assert "V=work" in features
+    assert any(f.startswith("PD=") for f in features)
+
+
+def test_lists_and_headlines_give_no_pairs(nlp) -> None:
+    for text in ("Paris, London, Berlin, Madrid, Rome, Vienna, Prague, Lisbon, Oslo",
+                 "Obama in Berlin\n", "France Germany Italy Spain"):
+        doc = nlp(text)
+        assert list(candidates(doc, list(mentions(doc)))) == []
+
+
+def test_fit_is_reproducible_and_learns() -> None:
+    pairs = [(("T=Person>Organization", "V=work"), "memberOf>"),
+             (("T=Person>Organization", "V=sue"), "opposes>"),
+             (("T=Organization>Location", "BW=in"), "locatedIn>"),
+             (("T=Person>Person", "BW=and"), NONE)] * 20
+    one, two = fit(pairs, seed=3, epochs=5), fit(pairs, seed=3, epochs=5)
+    assert one.model.to_bytes() == two.model.to_bytes()
+    scores = one.predict([("T=Person>Organization", "V=work")])[0]
+    assert max(scores, key=scores.__getitem__) == "memberOf>"
+    with pytest.raises(ValueError, match="unknown labels"):
+        fit([(("x",), "worksFor>")])
+
+
+def test_kg_train_end_to_end(tmp_path) -> None:
+    """`kg train` on the tiny fixtures writes a model that loads and classifies."""
+    out = tmp_path / "model"
+    result = CliRunner().invoke(main, [
+        "train", "--conll04", str(DATA / "conll04.json"), "--re3d", str(DATA / "re3d"),
+        "-o", str(out), "--epochs", "4", "--cv", "2"])
+    assert result.exit_code == 0, result.output
+    assert "pairs" in result.output and "MB in" in result.output
+    assert "cross-validated" in result.output
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["labels"] == list(LABELS) and meta["seed"] == 0
+    model = RelationModel.load(out)
+    assert model.predict([("T=Person>Location",)])[0].keys() == set(LABELS)
+
+
+def test_train_same_seed_same_weights(nlp, tmp_path) -> None:
+    for name in ("a", "b"):
+        report, tables = train(nlp, tmp_path / name, conll04=DATA / "conll04.json", epochs=3)
+        assert report.pairs > 0 and report.bytes > 0 and tables is None
+    assert (tmp_path / "a" / "model.bin").read_bytes() == (tmp_path / "b" / "model.bin").read_bytes()
+
+
+def test_kg_train_bad_input(tmp_path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["train"])
+    assert result.exit_code == 2 and "nothing to train on" in result.output
+    result = runner.invoke(main, ["train", "--conll04", str(tmp_path / "nope.json")])
+    assert result.exit_code == 2 and "nope.json" in result.output
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    result = runner.invoke(main, ["train", "--conll04", str(tmp_path / "bad.json"),
+                                  "-o", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "bad.json" in result.output
+
+
+def test_missing_model_folder_is_named(tmp_path) -> None:
+    with pytest.raises(ModelError, match="no relation model here"):
+        RelationModel.load(tmp_path)
+
+
+# ---------------------------------------------------------------- the shipped model
+
+
+needs_model = pytest.mark.skipif(not (MODEL_DIR / "meta.json").is_file(),
+                                 reason="no shipped relation model (run kg train)")
+
+
+@needs_model
+def test_shipped_model_reads_simple_sentences(nlp) -> None:
+    model = default_model()
+    found = read(nlp, "The company Acme Widgets, based in Toledo, makes parts.", model)
+    assert ("Acme Widgets", "locatedIn", "Toledo") in found
+    found = read(nlp, "John Carter, a reporter for the Westbrook Gazette, spoke on Monday.",
+                 model)
+    assert any("Carter" in s and p == "memberOf" and "Gazette" in o for s, p, o in found)
+    assert read(nlp, "Paris, London, Berlin, Madrid, Rome, Vienna, Prague", model) == set()
+
+
+@needs_model
+def test_build_uses_the_classifier_and_using_none_turns_it_off(nlp) -> None:
+    text = "Daniel Brooks of the Denver Post wrote the story."  # no rule reads this one
+    document = Document(source="t.txt", text=text)
+    with_model = analyse(nlp(text), document)
+    with using(None):
+        rules_only = analyse(nlp(text), document)
+
+    def triples(result):
+        return {(r.subject.anchor, r.predicate, r.object.anchor) for r in result.relations}
+
+    assert ("Daniel Brooks", "memberOf", "the Denver Post") in triples(with_model)
+    assert triples(rules_only) < triples(with_model)
+    confidences = [r.confidence for r in with_model.relations]
+    assert all(0 < c <= 1 for c in confidences)
+
+
+@needs_model
+def test_rules_and_classifier_never_both_state_a_pair(nlp) -> None:
+    text = "Peter Smith, who works for Microsoft, lives in Seattle."
+    result = analyse(nlp(text), Document(source="t.txt", text=text))
+    pairs = [frozenset(((r.subject.start, r.subject.end), (r.object.start, r.object.end)))
+             for r in result.relations]
+    assert len(pairs) == len(set(pairs))
