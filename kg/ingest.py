@@ -6,26 +6,27 @@ other inputs go on: one bad file costs one file.
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kg.decoding import LEGACY_ENCODINGS, check_not_binary, decode, decode_text, media_type
 from kg.types import Document, IngestError
 
-__all__ = ["SUFFIXES", "MissingInputError", "find_inputs", "read_documents", "decode"]
+__all__ = [
+    "LEGACY_ENCODINGS",
+    "SUFFIXES",
+    "MissingInputError",
+    "decode",
+    "decode_text",
+    "find_inputs",
+    "media_type",
+    "read_documents",
+]
 
 #: File endings read by :func:`read_documents`; other files in a folder are passed over.
 SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".jsonl"})
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 class MissingInputError(FileNotFoundError):
@@ -47,32 +48,11 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     for path in given:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES:
+                # not only regular files: a pipe or a dangling link named *.txt is reported
+                if child.suffix.lower() in SUFFIXES and not child.is_dir():
                     yield child
         else:
             yield path
-
-
-def decode(data: bytes) -> str:
-    """Decode file bytes: a BOM names the encoding, else the text must be UTF-8.
-
-    Raises
-    ------
-    ValueError
-        With a one-line reason when the bytes are binary or not valid UTF-8.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding)
-    if b"\x00" in data:
-        raise ValueError("binary file (contains NUL bytes), expected text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ValueError(
-            f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
-            "re-encode the file as UTF-8"
-        ) from None
 
 
 def read_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document | IngestError]:
@@ -81,27 +61,61 @@ def read_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document
     ``.txt`` and ``.md`` files are one article each, their decoded text unchanged; ``.html``
     and ``.htm`` go through trafilatura's main-text extraction (title, date, URL kept as
     metadata); ``.jsonl`` holds one article per line with a ``text`` field and optional
-    ``title``, ``url``, ``date``.
+    ``title``, ``url``, ``date``. A text already read (same characters, another file or line)
+    is not read again: it is an :class:`IngestError` naming the first source.
+
+    Each document's :attr:`~Document.metadata` holds the ``encoding`` its file was decoded
+    from, the ``confidence`` of that choice and its media type (``format``).
 
     Raises
     ------
     MissingInputError
         If one of ``paths`` does not exist (nothing is read then).
     """
+    seen: dict[str, str] = {}  # text digest -> the first source that had it
     for path in find_inputs(paths):
-        source = str(path)
+        source = _printable_path(path)
         try:
-            text = decode(path.read_bytes())
-        except (OSError, ValueError) as err:
-            yield IngestError(source, _reason(err))
-            continue
-        suffix = path.suffix.lower()
-        if suffix == ".jsonl":
-            yield from _jsonl_documents(source, text)
-        elif suffix in {".html", ".htm"}:
-            yield _html_document(source, text)
-        else:
-            yield _checked(Document(source=source, text=text))
+            items = list(_read_file(path, source))
+        except Exception as err:  # noqa: BLE001  one bad file costs one file, whatever breaks
+            items = [IngestError(source, f"could not be read ({type(err).__name__}: {err})")]
+        for item in items:
+            if isinstance(item, Document):
+                first = seen.setdefault(item.digest, item.source)
+                if first != item.source:
+                    item = IngestError(item.source, f"same text as {first}, already read; skipped")
+            yield item
+
+
+def _printable_path(path: Path) -> str:
+    """The path as given, with bytes that are not UTF-8 (Linux allows them in names) as
+    ``\\xff`` escapes, so the source can be written into the graph."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        name = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
+def _read_file(path: Path, source: str) -> Iterator[Document | IngestError]:
+    if not path.is_file():
+        yield IngestError(source, "not a regular file (a device, pipe or socket), expected text")
+        return
+    try:
+        decoded = decode_text(path.read_bytes())
+    except (OSError, ValueError) as err:
+        yield IngestError(source, _reason(err))
+        return
+    suffix = path.suffix.lower()
+    metadata = {"encoding": decoded.encoding, "confidence": f"{decoded.confidence:.2f}",
+                "format": media_type(decoded, suffix)}
+    if suffix == ".jsonl":
+        yield from _jsonl_documents(source, decoded.text, metadata)
+    elif suffix in {".html", ".htm"}:
+        yield _html_document(source, decoded.text, metadata)
+    else:
+        yield _checked(Document(source=source, text=decoded.text, metadata=metadata))
 
 
 def _reason(err: Exception) -> str:
@@ -111,13 +125,33 @@ def _reason(err: Exception) -> str:
 
 
 def _checked(document: Document) -> Document | IngestError:
+    """The document, or why it cannot be analysed (no text, text that is not Unicode text)."""
     if not document.text.strip():
         return IngestError(document.source, "no text to analyse (empty or whitespace only)")
+    for name in ("text", "title", "url", "date"):
+        value = getattr(document, name)
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:  # a lone surrogate, from JSON's "\\ud800"
+            return IngestError(document.source, f"{name} is not valid Unicode (lone surrogate "
+                                                 f"U+{ord(value[err.start]):04X} at {err.start})")
+        if "\x00" in value:
+            return IngestError(document.source, f"{name} holds a NUL character (at "
+                                                 f"{value.index(chr(0))}), expected text")
+    try:
+        check_not_binary(document.text)
+    except ValueError as err:
+        return IngestError(document.source, str(err))
     return document
 
 
-def _jsonl_documents(source: str, text: str) -> Iterator[Document | IngestError]:
-    for number, line in enumerate(text.splitlines(), start=1):
+def _jsonl_documents(
+    source: str, text: str, metadata: dict[str, str]
+) -> Iterator[Document | IngestError]:
+    # JSON Lines end at "\n" only: U+2028 and friends may stand inside a JSON string
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{source}#line={number}"
@@ -126,25 +160,30 @@ def _jsonl_documents(source: str, text: str) -> Iterator[Document | IngestError]
         except json.JSONDecodeError as err:
             yield IngestError(where, f"not valid JSON ({err.msg} at column {err.colno})")
             continue
+        except RecursionError:
+            yield IngestError(where, "not read: JSON nested too deeply")
+            continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield IngestError(where, 'expected a JSON object with a string "text" field')
             continue
         fields = {k: str(record[k]) for k in ("title", "url", "date") if record.get(k)}
-        yield _checked(Document(source=where, text=record["text"], **fields))
+        yield _checked(Document(source=where, text=record["text"], metadata=dict(metadata),
+                                **fields))
 
 
-def _html_document(source: str, html: str) -> Document | IngestError:
+def _html_document(source: str, html: str, metadata: dict[str, str]) -> Document | IngestError:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    if extracted is None or not (extracted.text or "").strip():
+
+    def field(name: str) -> str | None:  # a trafilatura Document, or a dict in old versions
+        value = extracted.get(name) if isinstance(extracted, dict) else getattr(extracted, name, None)
+        return str(value) if value else None
+
+    text = field("text") or ""
+    if not text.strip():
         return IngestError(source, "no article text found in the HTML")
     return _checked(
-        Document(
-            source=source,
-            text=extracted.text,
-            title=extracted.title or None,
-            url=extracted.url or None,
-            date=extracted.date or None,
-        )
+        Document(source=source, text=text, title=field("title"), url=field("url"),
+                 date=field("date"), metadata=dict(metadata))
     )

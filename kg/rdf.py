@@ -94,6 +94,9 @@ def _add_context(graph: Graph, context: URIRef, document: Document) -> None:
         graph.add((context, DCTERMS.identifier, Literal(document.url)))
     if document.date:
         graph.add((context, DCTERMS.date, Literal(document.date)))
+    if document.metadata.get("encoding", "utf-8") != "utf-8" and "format" in document.metadata:
+        # the file was not plain UTF-8: say what it was decoded from ("charset=windows-1252")
+        graph.add((context, DCTERMS.format, Literal(document.metadata["format"])))
 
 
 def _add_section(graph: Graph, context: URIRef, section: Section) -> None:
@@ -173,6 +176,7 @@ def event_iri(context: URIRef, event: Event) -> URIRef:
 def _add_relations(graph: Graph, context: URIRef, result: DocumentResult) -> None:
     """Each relation as a triple between entities, reified once per place it was read."""
     written = set(result.sentences)
+    confidence: dict[URIRef, Decimal] = {}  # statement -> its confidence (one per statement)
     for relation in result.relations:
         subject = entity_iri(result.referent[relation.subject])
         obj = entity_iri(result.referent[relation.object])
@@ -181,6 +185,13 @@ def _add_relations(graph: Graph, context: URIRef, result: DocumentResult) -> Non
         predicate: URIRef = getattr(AKG, relation.predicate)  # unknown names raise
         graph.add((subject, predicate, obj))
         node = statement_iri(context, relation)
+        value = Decimal(str(relation.confidence))
+        if node in confidence:  # read twice at one place (two readers): one statement, the
+            if value > confidence[node]:  # higher confidence
+                confidence[node] = value
+                graph.set((node, AKG.confidence, Literal(value)))
+            continue
+        confidence[node] = value
         graph.add((node, RDF.type, RDF.Statement))
         graph.add((node, RDF.subject, subject))
         graph.add((node, RDF.predicate, predicate))
@@ -189,7 +200,7 @@ def _add_relations(graph: Graph, context: URIRef, result: DocumentResult) -> Non
         graph.add((node, AKG.objectMention, span_iri(context, *relation.object[:2])))
         graph.add((node, PROV.wasDerivedFrom, _sentence_node(graph, context, result, written,
                                                             relation.sentence)))
-        graph.add((node, AKG.confidence, Literal(Decimal(str(relation.confidence)))))
+        graph.add((node, AKG.confidence, Literal(value)))
 
 
 def _sentence_node(

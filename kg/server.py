@@ -230,6 +230,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _file(self, path: str) -> None:
         name = unquote(path).lstrip("/") or "graph.html"
+        if any(ch < " " or ch == "\x7f" for ch in name):  # NUL and other controls: no file
+            return self._fail(404, f"not found: {path}")
         target = (self.server.outdir / name).resolve()
         if (
             "/" in name or "\\" in name or name.startswith(".")
