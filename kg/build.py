@@ -8,28 +8,61 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from rdflib import URIRef
 from spacy.language import Language
 
+from kg.coref import PRONOUN
 from kg.events import events, implied_relations
 from kg.explore import write_explorer
 from kg.ingest import find_inputs, read_documents
-from kg.quotes import quotations
+from kg.longtext import DEFAULT_MAX_CHARS, join_pieces, split_points
 from kg.mentions import mentions, sentences
 from kg.network import analyse_store
+from kg.progress import Progress, StageClock
+from kg.quotes import quotations
 from kg.rdf import context_iri, document_graph
 from kg.relations import relations
-from kg.resolve import nationality_relations, resolve
+from kg.relclf import classify, merge
+from kg.resolve import agree, nationality_relations, resolve
 from kg.segment import layout, mask
 from kg.store import STORE_DIR, KGStore
-from kg.types import Document, DocumentResult, IngestError, Section
+from kg.types import Document, DocumentOutcome, DocumentResult, IngestError, Section
 from kg.validate import Validator
 
-__all__ = ["BuildReport", "add_documents", "analyse", "build", "parse", "write_outputs"]
+__all__ = [
+    "DEFAULT_VALIDATE",
+    "BuildReport",
+    "Runner",
+    "Validation",
+    "add_documents",
+    "analyse",
+    "build",
+    "is_sampled",
+    "outcomes",
+    "parse",
+    "write_outputs",
+]
+
+#: Which documents' graphs are checked against ``ontology/shapes.ttl``.
+Validation = Literal["all", "sample", "none"]
+#: The default: every graph of a small build, then one in :data:`SAMPLE_EVERY` (see
+#: :func:`is_sampled`). SHACL costs about as much as parsing a document, and every graph is
+#: made by the same code, so a shape the code breaks shows up in the sample.
+DEFAULT_VALIDATE: Validation = "sample"
+#: ``"sample"`` validates the first this many documents ...
+SAMPLE_FIRST = 20
+#: ... and then every this-many-th.
+SAMPLE_EVERY = 20
+#: Documents between two flushes of the on-disk store's write buffers (memory stays flat).
+FLUSH_EVERY = 100
 
 
 @dataclass
@@ -44,6 +77,14 @@ class BuildReport:
     triples: int = 0
     outputs: dict[str, Path] = field(default_factory=dict)
     analysis: dict[str, Any] = field(default_factory=dict)
+    relations: int = 0
+    events: int = 0
+    tokens: int = 0
+    validated: int = 0  # documents whose graph was checked against the shapes
+    #: Seconds per stage (:data:`kg.progress.STAGES`); parse, analyse, rdf and validate are
+    #: added up over the worker processes, so with several they exceed ``wall``.
+    seconds: dict[str, float] = field(default_factory=dict)
+    wall: float = 0.0  # seconds from the first document read to the last output written
 
     @property
     def ok(self) -> bool:
@@ -65,8 +106,13 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
     """
     found = list(mentions(doc))
     entities, referent = resolve(found, text=document.text, scope=document.digest[:12])
-    happened = sorted([*events(doc, found, date=document.date, sections=sections or ()),
-                       *quotations(doc, found, date=document.date, sections=sections or ())],
+    found, referent = agree(found, entities, referent)  # one class per entity
+    # the relation and event rules read pronouns their own way ("he said"): they get the
+    # names and descriptions; pronoun mentions (kg.coref) are for the graph and its entities
+    readable = [m for m in found if m.label != PRONOUN]
+    happened = sorted([*events(doc, readable, date=document.date, sections=sections or ()),
+                       *quotations(doc, readable, date=document.date,
+                                   sections=sections or ())],
                       key=lambda event: event.trigger)
     return DocumentResult(
         document=document,
@@ -75,40 +121,190 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
         entities=entities,
         referent=referent,
         sections=list(sections or []),
-        relations=[
-            *relations(doc, found),
-            *implied_relations(happened),
-            *nationality_relations(entities, referent),
-        ],
+        relations=merge(  # the rules first; the classifier for pairs they said nothing of
+            [*relations(doc, readable), *implied_relations(happened),
+             *nationality_relations(entities, referent)],
+            classify(doc, readable),
+        ),
         events=happened,
     )
 
 
 def parse(
-    nlp: Language, documents: Iterable[Document], *, batch_size: int = 16
+    nlp: Language,
+    documents: Iterable[Document],
+    *,
+    batch_size: int = 16,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[Any, Document, list[Section]]]:
     """Parse documents with their page furniture masked: yield ``(doc, document, sections)``.
 
     The text the parser sees has the same length and offsets as ``document.text``; only
     furniture (menus, app banners, repeated headlines) is blanked (see :mod:`kg.segment`).
-    """
+    A text longer than ``max_chars`` is parsed in pieces joined back into one ``Doc`` with
+    the same text (see :mod:`kg.longtext`); ``kg_names``, which reads the whole document,
+    runs on the joined ``Doc`` of every document.
 
-    def texts() -> Iterator[tuple[str, tuple[Document, list[Section]]]]:
+    Parameters
+    ----------
+    nlp
+        The spaCy pipeline.
+    documents
+        The documents, read lazily: they stream through ``nlp.pipe`` in batches.
+    batch_size
+        Pieces per ``nlp.pipe`` batch.
+    max_chars
+        The longest text parsed as one piece.
+    """
+    names = nlp.get_pipe("kg_names") if "kg_names" in nlp.pipe_names else None
+
+    def pieces() -> Iterator[tuple[str, tuple[Document, list[Section], str, bool]]]:
         for document in documents:
             page = layout(document.text, title=document.title)
-            yield mask(document.text, page.furniture), (document, page.sections)
+            text = mask(document.text, page.furniture)
+            points = split_points(text, max_chars)
+            for i, (begin, end) in enumerate(pairwise(points)):
+                yield text[begin:end], (document, page.sections, text, i == len(points) - 2)
 
-    for doc, (document, sections) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
-        yield doc, document, sections
+    parts: list[Any] = []
+    disable = ["kg_names"] if names is not None else []
+    for piece, (document, sections, text, last) in nlp.pipe(
+        pieces(), as_tuples=True, batch_size=batch_size, disable=disable
+    ):
+        parts.append(piece)
+        if last:
+            doc = join_pieces(parts, text)
+            parts = []
+            yield (names(doc) if names is not None else doc), document, sections
+
+
+def is_sampled(index: int, validate: Validation | bool = DEFAULT_VALIDATE) -> bool:
+    """Whether the ``index``-th document (from 0, in input order) of a build is validated.
+
+    >>> [i for i in range(100) if is_sampled(i)][-6:]
+    [18, 19, 20, 40, 60, 80]
+    >>> is_sampled(7, "none"), is_sampled(7, True)
+    (False, True)
+    """
+    if validate is True or validate == "all":
+        return True
+    if validate is False or validate == "none":
+        return False
+    if validate == "sample":
+        return index < SAMPLE_FIRST or index % SAMPLE_EVERY == 0
+    raise ValueError(f"validate must be 'all', 'sample' or 'none', not {validate!r}")
+
+
+def outcomes(
+    nlp: Language,
+    items: Iterable[tuple[Document, bool]],
+    *,
+    validator: Validator | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    batch_size: int = 16,
+) -> Iterator[DocumentOutcome]:
+    """Run the per-document stages: parse, analyse, rdf and (when asked) validate.
+
+    One bad document costs one document: an error while analysing it is its outcome's
+    ``error``. This is what each worker process and each Dask task runs.
+
+    Parameters
+    ----------
+    nlp
+        The spaCy pipeline.
+    items
+        ``(document, check)`` pairs: ``check`` says whether to validate its graph.
+    validator
+        The SHACL validator (one is made when a document needs one).
+    max_chars, batch_size
+        As for :func:`parse`.
+
+    Returns
+    -------
+    iterator of DocumentOutcome
+        One per document, in input order; ``seconds`` has its parse, analyse, rdf and
+        validate time (parse time excludes the time spent reading ``items``).
+    """
+    checks: deque[bool] = deque()
+    pulled = [0.0]  # seconds spent in ``items`` (reading files), not parsing
+
+    def documents() -> Iterator[Document]:
+        iterator = iter(items)
+        while True:
+            start = time.perf_counter()
+            try:
+                document, check = next(iterator)
+            except StopIteration:
+                pulled[0] += time.perf_counter() - start
+                return
+            pulled[0] += time.perf_counter() - start
+            checks.append(check)
+            yield document
+
+    parsed = parse(nlp, documents(), batch_size=batch_size, max_chars=max_chars)
+    while True:
+        start, before = time.perf_counter(), pulled[0]
+        try:
+            doc, document, sections = next(parsed)
+        except StopIteration:
+            return
+        seconds = {"parse": time.perf_counter() - start - (pulled[0] - before)}
+        check = checks.popleft()
+        context = str(context_iri(document))
+        try:
+            with _timer(seconds, "analyse"):
+                result = analyse(doc, document, sections=sections)
+            with _timer(seconds, "rdf"):
+                graph = document_graph(result)
+            violations: tuple[str, ...] = ()
+            if check:
+                validator = validator if validator is not None else Validator()
+                with _timer(seconds, "validate"):
+                    found = validator.violations(graph)
+                violations = tuple(f"{document.source}: {v}" for v in found)
+        except Exception as err:  # noqa: BLE001  (one bad document costs one document)
+            yield DocumentOutcome(document.source, context, None, tokens=len(doc),
+                                  error=f"could not be analysed: {err}", seconds=seconds)
+            continue
+        yield DocumentOutcome(
+            document.source, context, graph, tokens=len(doc), mentions=len(result.mentions),
+            entities=frozenset(entity.key for entity in result.entities),
+            relations=len(result.relations), events=len(result.events),
+            violations=violations, seconds=seconds,
+        )
+
+
+class _timer:
+    """``with _timer(seconds, "rdf"):`` adds the block's duration to ``seconds["rdf"]``."""
+
+    def __init__(self, seconds: dict[str, float], stage: str) -> None:
+        self.seconds, self.stage = seconds, stage
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.perf_counter() - self.start
+        self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + elapsed
+
+
+#: A runner turns ``(document, check)`` pairs into outcomes, in order, anywhere: in this
+#: process (:func:`outcomes`), in worker processes (:class:`kg.workers.ProcessRunner`) or on
+#: a Dask cluster (:class:`kg.distributed.DaskRunner`).
+Runner = Callable[[Iterable[tuple[Document, bool]]], Iterator[DocumentOutcome]]
 
 
 def build(
     paths: Iterable[str | os.PathLike[str]],
     outdir: str | os.PathLike[str],
     *,
-    nlp: Language,
-    validate: bool = True,
+    nlp: Language | None,
+    validate: Validation | bool = DEFAULT_VALIDATE,
     on_failure: Callable[[IngestError], None] | None = None,
+    processes: int = 1,
+    runner: Runner | None = None,
+    progress: Progress | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> BuildReport:
     """Build the knowledge graph of the articles in ``paths`` into ``outdir``.
 
@@ -121,17 +317,35 @@ def build(
         ``store/`` are written. A store already there is emptied first: a build holds
         exactly the documents in ``paths`` (:func:`kg.incremental.add` adds to one).
     nlp
-        The spaCy pipeline (see :func:`kg.nlp.load_pipeline`).
+        The spaCy pipeline (see :func:`kg.nlp.load_pipeline`); None only with a ``runner``
+        that loads its own (Dask workers).
     validate
-        Check each document's graph against ``ontology/shapes.ttl``.
+        Which documents' graphs to check against ``ontology/shapes.ttl``: ``"all"`` (or
+        True), ``"sample"`` (see :func:`is_sampled`), ``"none"`` (or False).
     on_failure
         Called with each input that failed, as it fails.
+    processes
+        Worker processes that parse, analyse, make and validate the graphs (the store is
+        written by this process); ignored when ``runner`` is given.
+    runner
+        Where the per-document stages run (see :data:`Runner`); by default here, or in
+        ``processes`` worker processes.
+    progress
+        Told of each document done (see :class:`kg.progress.Progress`).
+    max_chars
+        Longer texts are parsed in pieces (see :mod:`kg.longtext`).
+
+    Returns
+    -------
+    BuildReport
+        Counts, failures, violations, outputs and the seconds per stage.
 
     Raises
     ------
     kg.ingest.MissingInputError
         If a path does not exist; nothing is built then.
     """
+    start = time.perf_counter()
     paths = list(paths)
     next(iter(find_inputs(paths)), None)  # a missing path raises before anything is touched
     out = Path(outdir)
@@ -139,11 +353,15 @@ def build(
     store = KGStore(out / STORE_DIR)
     store.clear()  # a build holds exactly the documents it was given; `kg add` adds to it
     report = add_documents(
-        store, read_documents(paths), nlp=nlp, validate=validate, on_failure=on_failure
+        store, read_documents(paths), nlp=nlp, validate=validate, on_failure=on_failure,
+        processes=processes, runner=runner, progress=progress, max_chars=max_chars,
     )
+    outputs_start = time.perf_counter()
     report.outputs = write_outputs(store, out)
     report.triples = store.count_triples()  # after the figures are written back
     report.analysis = json.loads(report.outputs["analysis.json"].read_text(encoding="utf-8"))
+    report.seconds["outputs"] = time.perf_counter() - outputs_start
+    report.wall = time.perf_counter() - start
     return report
 
 
@@ -151,15 +369,20 @@ def add_documents(
     store: KGStore,
     items: Iterable[Document | IngestError],
     *,
-    nlp: Language,
-    validate: bool = True,
+    nlp: Language | None,
+    validate: Validation | bool = DEFAULT_VALIDATE,
     on_failure: Callable[[IngestError], None] | None = None,
+    processes: int = 1,
+    runner: Runner | None = None,
+    progress: Progress | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> BuildReport:
     """Analyse each document of ``items`` and write its graph into ``store``.
 
     Each document's graph is written in one transaction, replacing any graph the store held
     for the same source (an older version of the file), so a process killed half-way leaves
-    whole documents only.
+    whole documents only. Documents stream through: no list of documents, ``Doc`` objects or
+    graphs is kept.
 
     Parameters
     ----------
@@ -167,11 +390,22 @@ def add_documents(
         Where the graphs go, one named graph per document (its ``nif:Context`` IRI).
     items
         Documents, and inputs that could not be read (from :func:`kg.ingest.read_documents`).
-    nlp, validate, on_failure
+    nlp, validate, on_failure, processes, runner, progress, max_chars
         As for :func:`build`.
+
+    Raises
+    ------
+    ValueError
+        When neither ``nlp`` nor ``runner`` is given, or ``validate`` is not a known mode.
     """
+    start = time.perf_counter()
     report = BuildReport()
-    validator = Validator() if validate else None
+    clock = StageClock()
+    is_sampled(0, validate)  # a bad mode raises before anything is read
+    if runner is None:
+        if nlp is None:
+            raise ValueError("add_documents needs a spaCy pipeline (nlp) or a runner")
+        runner = _default_runner(nlp, processes=processes, max_chars=max_chars)
     by_source: dict[str, set[str]] = {}
     for graph_iri, source in store.documents().items():
         by_source.setdefault(source, set()).add(graph_iri)
@@ -180,29 +414,56 @@ def add_documents(
         report.failures.append(error)
         if on_failure is not None:
             on_failure(error)
+        if progress is not None:
+            progress.update(failed=True)
 
-    def documents() -> Iterator[Document]:
-        for item in items:
+    def documents() -> Iterator[tuple[Document, bool]]:
+        index = 0
+        for item in clock.timed(items, "ingest"):
             if isinstance(item, IngestError):
                 fail(item)
             else:
-                yield item
+                yield item, is_sampled(index, validate)
+                index += 1
 
-    for doc, document, sections in parse(nlp, documents()):
-        try:
-            result = analyse(doc, document, sections=sections)
-            graph = document_graph(result)
-        except Exception as err:  # one bad document costs one document
-            fail(IngestError(document.source, f"could not be analysed: {err}"))
+    for outcome in runner(documents()):
+        clock.merge(outcome.seconds)
+        report.tokens += outcome.tokens
+        if outcome.graph is None:
+            fail(IngestError(outcome.source, outcome.error or "could not be analysed"))
             continue
-        if validator is not None:
-            report.violations += [f"{document.source}: {v}" for v in validator.violations(graph)]
-        context = context_iri(document)
-        store.replace_graphs(graph, context, by_source.pop(document.source, ()))
+        with clock.stage("store"):
+            store.replace_graphs(outcome.graph, URIRef(outcome.context),
+                                 by_source.pop(outcome.source, ()))
+            if store.path is not None and (report.documents + 1) % FLUSH_EVERY == 0:
+                store.store.flush()  # RocksDB's write buffers grow ~1 MB a document otherwise
+        report.violations += outcome.violations
+        report.validated += "validate" in outcome.seconds
         report.documents += 1
-        report.mentions += len(result.mentions)
-        report.entities.update(entity.key for entity in result.entities)
+        report.mentions += outcome.mentions
+        report.entities.update(outcome.entities)
+        report.relations += outcome.relations
+        report.events += outcome.events
+        if progress is not None:
+            progress.update(tokens=outcome.tokens)
+    if progress is not None:
+        progress.close()
+    report.seconds = clock.seconds
+    report.wall = time.perf_counter() - start
     return report
+
+
+def _default_runner(nlp: Language, *, processes: int, max_chars: int) -> Runner:
+    """Run the stages here (one process) or in ``processes`` worker processes."""
+    if processes > 1:
+        from kg.workers import ProcessRunner
+
+        return ProcessRunner(nlp, processes=processes, max_chars=max_chars)
+
+    def here(items: Iterable[tuple[Document, bool]]) -> Iterator[DocumentOutcome]:
+        return outcomes(nlp, items, validator=Validator(), max_chars=max_chars)
+
+    return here
 
 
 def write_outputs(

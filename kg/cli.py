@@ -36,28 +36,65 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "outdir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the outputs.")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME_OR_PATH",
               help="Installed spaCy pipeline package name, or a pipeline folder.")
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors (no progress either).")
 @click.option("--top", "top_n", default=10, show_default=True, help="Top actors to print.")
-def build(paths: tuple[Path, ...], outdir: Path, model: str, quiet: bool, top_n: int) -> None:
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes for parsing, analysis and validation (with --dask: "
+                   "workers of the local cluster).")
+@click.option("--validate", type=click.Choice(["all", "sample", "none"]), default="sample",
+              show_default=True,
+              help="Graphs checked against the SHACL shapes: all, a sample (the first 20 "
+                   "documents, then one in 20), none.")
+@click.option("--dask", "dask_address", is_flag=False, flag_value="local", default=None,
+              metavar="[SCHEDULER_ADDRESS]",
+              help="Run the stages on a Dask cluster (tcp://host:8786); alone, on a local "
+                   "cluster of --processes workers (at least 2).")
+@click.option("--max-chars", default=100_000, show_default=True, type=click.IntRange(min=1000),
+              help="Longer texts are parsed in pieces (spaCy needs ~1 GB per 100,000).")
+def build(paths: tuple[Path, ...], outdir: Path, model: str, quiet: bool, top_n: int,
+          processes: int, validate: str, dask_address: str | None, max_chars: int) -> None:
     """Build the graph of the articles in PATHS (files or folders) into OUTDIR.
 
     Reads .txt, .md, .html/.htm and .jsonl (one article per line with a "text" field).
-    Writes graph.ttl, graph.html and analysis.json. Exit status 0 when every input was
-    processed, 1 when some failed (the rest is still built), 2 for bad usage.
+    Writes graph.ttl, graph.html and analysis.json. Shows progress on standard error
+    (a bar on a terminal, a line per 100 documents otherwise). Exit status 0 when every
+    input was processed, 1 when some failed (the rest is still built), 2 for bad usage.
 
     \b
     Example:
       kg build examples/ -o output/
+      kg build corpus/ -o output/ --processes 2
+      kg build corpus/ -o output/ --dask tcp://scheduler:8786
     """
     from kg.build import build as run_build
+    from kg.distributed import DaskError, DaskRunner
+    from kg.progress import Progress, expected_documents
 
-    nlp = _inputs_and_pipeline(paths, model)
-    report = run_build(paths, outdir, nlp=nlp, on_failure=_skipped)
+    if dask_address is not None and dask_address != "local" and Path(dask_address).exists() \
+            and "://" not in dask_address:
+        paths = (Path(dask_address), *paths)  # `--dask corpus/`: a path, not an address
+        dask_address = "local"
+    if not paths:
+        _error("give at least one PATH to build (kg build --help)", 2)
+    runner = None
+    if dask_address is not None:
+        runner = DaskRunner(None if dask_address == "local" else dask_address, model=model,
+                            workers=max(processes, 2), max_chars=max_chars)
+        nlp = _inputs_and_pipeline(paths, None)
+    else:
+        nlp = _inputs_and_pipeline(paths, model)
+    progress = Progress.for_stream(None if quiet else expected_documents(paths), quiet=quiet)
+    try:
+        report = run_build(paths, outdir, nlp=nlp, on_failure=_skipped, processes=processes,
+                           runner=runner, validate=validate,  # type: ignore[arg-type]
+                           progress=progress, max_chars=max_chars)
+    except DaskError as err:  # no dask, no scheduler, no model on a worker
+        _error(str(err).splitlines()[0], 2)
     _echo_violations(report.violations)
     if not quiet:
         click.echo(
@@ -68,11 +105,26 @@ def build(paths: tuple[Path, ...], outdir: Path, model: str, quiet: bool, top_n:
         for name, path in report.outputs.items():
             click.echo(f"  {name:<14} {path}")
         _print_top(report.analysis, top_n)
+        _print_stages(report)
     sys.exit(0 if report.ok else 1)
 
 
-def _inputs_and_pipeline(paths: Any, model: str) -> Any:
-    """Check that every input path exists, then load the pipeline; exit 2 otherwise."""
+def _print_stages(report: Any) -> None:
+    """The counts and the seconds per stage, last lines of the build report."""
+    from kg.progress import STAGES
+
+    click.echo(
+        f"\n{report.documents} documents, {len(report.entities)} entities, "
+        f"{report.relations} relations, {report.events} events, {len(report.failures)} failures; "
+        f"{report.validated} of {report.documents} graphs validated"
+    )
+    stages = ", ".join(f"{stage} {report.seconds.get(stage, 0.0):.2f}" for stage in STAGES)
+    rate = report.tokens / report.wall if report.wall else 0.0
+    click.echo(f"seconds: {stages}; wall {report.wall:.2f} ({rate:,.0f} tokens/s)")
+
+
+def _inputs_and_pipeline(paths: Any, model: str | None) -> Any:
+    """Check that every input path exists, then load the pipeline (None: none); exit 2 otherwise."""
     from kg.ingest import MissingInputError, find_inputs
     from kg.nlp import PipelineError, load_pipeline
 
@@ -80,6 +132,8 @@ def _inputs_and_pipeline(paths: Any, model: str) -> Any:
         next(iter(find_inputs(paths)), None)
     except MissingInputError as err:
         _error(str(err), 2)
+    if model is None:
+        return None
     try:
         return load_pipeline(model)
     except PipelineError as err:
@@ -444,6 +498,72 @@ def eval_conll04(file: Path, model: str, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--conll04", "conll04", type=click.Path(dir_okay=False, path_type=Path),
+              help="CoNLL04 JSON train split (never the dev or test file).")
+@click.option("--re3d", "re3d", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="re3d part folders or a folder above them (repeatable).")
+@click.option("-o", "--out", "outdir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Where the model is written [default: the shipped model "
+              "folder kg/models/relations].")
+@click.option("--seed", default=0, show_default=True, help="Seed of weights and example order.")
+@click.option("--epochs", default=None, type=click.IntRange(min=1),
+              help="Passes over the data [default: kg.train.DEFAULT_EPOCHS].")
+@click.option("--cv", "folds", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Also score re3d by K-fold cross-validation over documents (K >= 2).")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME_OR_PATH",
+              help="spaCy pipeline that reads the training texts (as 'kg build' would).")
+def train(conll04: Path | None, re3d: tuple[Path, ...], outdir: Path | None, seed: int,
+          epochs: int | None, folds: int, model: str) -> None:
+    """Train the relation classifier on train splits and save its weights.
+
+    Each text is read by our pipeline; every pair of mentions in one sentence is an
+    example, labelled by the gold relation whose arguments it overlaps. The same data and
+    seed give the same model. Prints the pairs, labels, training time and size on disk, and
+    with --cv the cross-validated re3d relation scores (rules alone, rules and classifier).
+
+    \b
+    Example:
+      kg train --conll04 ../shared/data/conll04/conll04_train.json \\
+               --re3d ../shared/data/re3d-dev --cv 5
+    """
+    from tabulate import tabulate
+
+    from kg.evaluate import DatasetError
+    from kg.nlp import PipelineError, load_pipeline
+    from kg.relclf import MODEL_DIR
+    from kg.train import DEFAULT_EPOCHS
+    from kg.train import train as run_train
+
+    if conll04 is None and not re3d:
+        _error("nothing to train on: give --conll04 FILE, --re3d DIR, or both", 2)
+    if conll04 is not None and not conll04.is_file():
+        _error(f"{conll04}: no such file (give the CoNLL04 train split, conll04_train.json)", 2)
+    for path in re3d:
+        if not path.is_dir():
+            _error(f"{path}: no such folder (give re3d part folders or a folder above them)", 2)
+    try:
+        nlp = load_pipeline(model)
+    except PipelineError as err:
+        _error(str(err), 2)
+    try:
+        report, tables = run_train(nlp, outdir or MODEL_DIR, conll04=conll04, re3d=re3d,
+                                   seed=seed, epochs=epochs or DEFAULT_EPOCHS, folds=folds)
+    except (DatasetError, ValueError) as err:
+        _error(str(err), 2)
+    labels = ", ".join(f"{label} {n}" for label, n in sorted(report.labels.items()))
+    click.echo(f"{report.documents} texts, {report.pairs} pairs ({labels})")
+    click.echo(f"trained in {report.seconds:.1f} s; {report.bytes / 1e6:.1f} MB in {report.path}")
+    if tables is not None:
+        click.echo(f"\nre3d relations, {folds}-fold cross-validated by document (overlap):")
+        rows = [[category, name, c.tp, c.fp, c.fn, f"{c.precision:.3f}", f"{c.recall:.3f}",
+                 f"{c.f1:.3f}"]
+                for category in next(iter(tables.values()))
+                for name, table in tables.items() for c in [table[category]]]
+        click.echo(tabulate(rows, headers=["type", "read by", "tp", "fp", "fn", "P", "R", "F1"],
+                            disable_numparse=True))
+
+
+@main.command()
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME_OR_PATH",
@@ -588,6 +708,8 @@ def serve(outdir: Path, host: str, port: int, timeout: float, max_rows: int, max
     except OSError as err:
         _error(f"cannot listen on {host}:{port} ({err.strerror or err})", 2)
     bound_host, bound_port = server.server_address[:2]
+    if isinstance(bound_host, bytes):
+        bound_host = bound_host.decode()
     click.echo(f"Serving {outdir} at http://{bound_host}:{bound_port}/ "
                f"(SPARQL at /sparql); Ctrl-C stops", err=True)
     run_server(server)
