@@ -31,7 +31,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from kg import gazetteer
 from kg.coref import PRONOUN
-from kg.types import Document, DocumentResult, Mention, Sentence
+from kg.types import Document, DocumentResult, Mention
 
 __all__ = [
     "CONLL04_CLASS_TYPES",
@@ -673,9 +673,9 @@ def re3d_type(mention: Mention) -> str:
     """
     if mention.cls == "Country" and mention.acting:
         return "Organisation"
-    if mention.cls == "NationalityGroup" and mention.name.endswith("s") and not mention.nominal:
-        if gazetteer.demonym(mention.name[:-1]) is not None:
-            return "Organisation"
+    if (mention.cls == "NationalityGroup" and mention.name.endswith("s") and not mention.nominal
+            and gazetteer.demonym(mention.name[:-1]) is not None):
+        return "Organisation"
     return RE3D_CLASS_TYPES[mention.cls]
 
 
@@ -784,6 +784,7 @@ def evaluate_re3d(paths: Iterable[str | os.PathLike[str]], nlp: Any, *,
 def conll04_bounds(mention: Mention) -> tuple[int, int]:
     """The character span of ``mention`` in CoNLL04's convention: no leading "the".
 
+    >>> from kg.types import Sentence
     >>> conll04_bounds(Mention(10, 17, "the FBI", "Organization", Sentence(0, 30), "ORG"))
     (14, 17)
     >>> conll04_bounds(Mention(10, 13, "FBI", "Organization", Sentence(0, 30), "ORG"))

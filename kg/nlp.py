@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -39,7 +40,7 @@ def load_pipeline(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL) -> Langu
         If nothing loads from ``name_or_path`` or it has no ``ner`` component.
     """
     try:
-        nlp = spacy.load(name_or_path)
+        nlp = spacy.load(Path(name_or_path) if not isinstance(name_or_path, str) else name_or_path)
     except (OSError, ImportError, ValueError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise PipelineError(

@@ -12,16 +12,16 @@ still checks everything.
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import cached_property, partial
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-__all__ = ["ontology_dir", "Validator"]
+__all__ = ["Validator", "ontology_dir"]
 
 _THIS = re.compile(r"\$this\b")
 _VARIABLE = re.compile(r"\{[?$](\w+)\}")
@@ -80,7 +80,7 @@ class Validator:
                 for d in shapes.objects(source, SH.declare)
             )
             message = str(shapes.value(constraint, SH.message) or "SPARQL constraint")
-            found.append(_SparqlConstraint(target, prefixes + _THIS.sub("?this", select), message))
+            found.append(_SparqlConstraint(target, prefixes + _THIS.sub("?this", str(select)), message))
         return found
 
     def violations(self, graph: Graph) -> list[str]:
@@ -114,8 +114,7 @@ class Validator:
                 bound = row.asdict()  # type: ignore[union-attr]
                 if bound.get("this") not in targets:
                     continue
-                message = _VARIABLE.sub(lambda m, b=bound: str(b.get(m.group(1), "")),
-                                        constraint.message)
+                message = _VARIABLE.sub(partial(_bound_value, bound), constraint.message)
                 lines.append(_line(bound["this"], None, message))
         return lines
 
@@ -126,3 +125,8 @@ class Validator:
 
 def _line(focus: Node | None, path: Node | None, message: Node | str | None) -> str:
     return f"{focus} {path or ''}: {message}".replace("\n", " ")
+
+
+def _bound_value(bound: dict[str, Any], match: re.Match[str]) -> str:
+    """The value bound to the ``{?name}`` of a SPARQL constraint's message, or ''."""
+    return str(bound.get(match.group(1), ""))

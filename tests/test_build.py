@@ -6,8 +6,8 @@ import re
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg.store import KGStore
 from kg.query import ask
+from kg.store import KGStore
 from kg.validate import Validator, ontology_dir
 from kg.vocab import AKG, ITSRDF, NIF
 
@@ -84,13 +84,13 @@ def test_sparql_finds_the_actors(demo_build):
 def test_html_is_offline(demo_build):
     out, _ = demo_build
     html = (out / "graph.html").read_text(encoding="utf-8")
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
-    assert not re.search(r"<script[^>]+src=", html, re.I)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.IGNORECASE)
+    assert not re.search(r"<script[^>]+src=", html, re.IGNORECASE)
     assert "Hun Manet" in html
 
 
 def test_analysis_json(demo_build):
-    out, report = demo_build
+    out, _ = demo_build
     analysis = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     assert analysis["counts"]["nodes"] == len(analysis["nodes"]) > 10
     assert {"degree", "pagerank", "label", "class", "iri"} <= set(analysis["nodes"][0])

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(*args, cwd=ROOT):
     """Run `python -m kg` in a subprocess, as a user would."""
     return subprocess.run([sys.executable, "-m", "kg", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=600,
+                          capture_output=True, text=True, timeout=600, check=False,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 
