@@ -571,7 +571,14 @@ def _actor_chunks(doc: Doc) -> Iterator[Span]:
 
 def _title_token(token: Token) -> bool:
     """A title word the model took for (part of) an organisation's name."""
-    return any(token in ent and _title_entity(ent) for ent in token.doc.ents if ent.label_ == "ORG")
+    if token.ent_type_ != "ORG":
+        return False
+    doc, start, end = token.doc, token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":  # the entity around the token, found
+        start -= 1                                       # without reading doc.ents (per token)
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return _title_entity(Span(doc, start, end, label="ORG"))
 
 
 _TITLE_MODIFIER_DEPS = frozenset({"det", "compound", "amod", "poss", "nmod"})

@@ -18,6 +18,7 @@ The speaker is the event's agent, the words its ``quote``.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import NamedTuple
@@ -247,10 +248,19 @@ def _attribution(doc: Doc, quote: Quote) -> Token | None:
 
 
 def _sentence_at(doc: Doc, char: int) -> Span:
-    for sent in units(doc):
-        if sent.start_char <= char < sent.end_char:
-            return sent
+    """The unit (see :func:`kg.frames.units`) holding character ``char``, else the last token."""
+    kept = doc.user_data.get(_UNITS_KEY)
+    if kept is None:  # kept as plain tuples in the Doc: one pass over the units per Doc
+        bounds = [(sent.start_char, sent.end_char, sent.start, sent.end) for sent in units(doc)]
+        kept = doc.user_data[_UNITS_KEY] = ([b[0] for b in bounds], bounds)
+    starts, bounds = kept
+    at = bisect_right(starts, char) - 1
+    if at >= 0 and bounds[at][0] <= char < bounds[at][1]:
+        return doc[bounds[at][2]:bounds[at][3]]
     return doc[len(doc) - 1:]
+
+
+_UNITS_KEY = "kg.units"
 
 
 def _speaker(verb: Token, index: MentionIndex, quoted: Sequence[tuple[int, int]] = (),
