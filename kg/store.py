@@ -226,11 +226,14 @@ class KGStore:
     def triples(self) -> Iterator[ox.Triple]:
         """Every distinct triple of every graph (the union that ``graph.ttl`` holds).
 
-        Sorted by subject so that the Turtle writer groups each subject's triples.
+        Read from the default graph (the union) in the order of Oxigraph's subject index, so
+        each subject's triples come together and the Turtle writer groups them; the order
+        depends on the terms only (Oxigraph keys its index by a fixed hash of each term), so
+        the same graph is written the same way every time. Sorting with SPARQL ``ORDER BY``
+        instead took over two minutes for 600,000 triples.
         """
-        solutions = self.store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o")
-        for solution in solutions:  # type: ignore[union-attr]
-            yield ox.Triple(solution["s"], solution["p"], solution["o"])  # type: ignore[index]
+        for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            yield quad.triple
 
     def write_turtle(self, path: str | os.PathLike[str]) -> Path:
         """Serialise the union of all graphs as Turtle to ``path``, atomically."""
