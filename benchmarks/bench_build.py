@@ -127,7 +127,7 @@ def rdf_io(store_dir: Path, workdir: Path) -> dict[str, object]:
 def rdf_million(store_dir: Path, workdir: Path, target: int = 1_000_000) -> dict[str, float]:
     """N-Quads and Turtle at about ``target`` triples: copies of the store's document graphs
     (document and entity IRIs renamed per copy, so copies do not collapse) bulk-loaded, then
-    written the way ``kg build`` writes ``graph.ttl`` (sorted by subject), and loaded back."""
+    written the way ``kg build`` writes ``graph.ttl`` (grouped by subject, in index order), and loaded back."""
     store = KGStore(store_dir, read_only=True)
     buffer = io.BytesIO()
     store.export(buffer, "nq")
@@ -305,7 +305,7 @@ def write_results(args, runs, io_numbers, shacl, memory) -> None:
          f"{io_numbers['million']['nq_load']:.1f} s, N-Quads export (`kg export --format nq`) "
          f"{io_numbers['million']['nq_write']:.1f} s; `graph.ttl` of the "
          f"{io_numbers['million']['triples']:,.0f}-triple union written as `kg build` writes "
-         f"it (sorted by subject) {io_numbers['million']['ttl_write']:.1f} s, loaded back "
+         f"it (grouped by subject, in index order) {io_numbers['million']['ttl_write']:.1f} s, loaded back "
          f"{io_numbers['million']['ttl_load']:.1f} s."),
         "",
         "SHACL (`kg/validate.py`) on the union of k document graphs, against the sum of validating them one by one:",

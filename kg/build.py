@@ -22,7 +22,7 @@ from spacy.language import Language
 from kg.coref import PRONOUN
 from kg.events import events, implied_relations
 from kg.explore import write_explorer
-from kg.ingest import find_inputs, read_documents
+from kg.ingest import MAX_DOCUMENT_CHARS, find_inputs, read_documents
 from kg.longtext import DEFAULT_MAX_CHARS, join_pieces, split_points
 from kg.mentions import mentions, sentences
 from kg.network import analyse_store
@@ -305,6 +305,7 @@ def build(
     runner: Runner | None = None,
     progress: Progress | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    max_document_chars: int = MAX_DOCUMENT_CHARS,
 ) -> BuildReport:
     """Build the knowledge graph of the articles in ``paths`` into ``outdir``.
 
@@ -334,6 +335,9 @@ def build(
         Told of each document done (see :class:`kg.progress.Progress`).
     max_chars
         Longer texts are parsed in pieces (see :mod:`kg.longtext`).
+    max_document_chars
+        Longer documents are not built: each is a failure naming it (see
+        :func:`kg.ingest.read_documents`).
 
     Returns
     -------
@@ -353,7 +357,7 @@ def build(
     store = KGStore(out / STORE_DIR)
     store.clear()  # a build holds exactly the documents it was given; `kg add` adds to it
     report = add_documents(
-        store, read_documents(paths), nlp=nlp, validate=validate, on_failure=on_failure,
+        store, read_documents(paths, max_document_chars=max_document_chars), nlp=nlp, validate=validate, on_failure=on_failure,
         processes=processes, runner=runner, progress=progress, max_chars=max_chars,
     )
     outputs_start = time.perf_counter()

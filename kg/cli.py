@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from kg.evaluate import DEFAULT_MIN_CONFIDENCE
+from kg.ingest import MAX_DOCUMENT_CHARS
 from kg.nlp import DEFAULT_MODEL
 
 __all__ = ["main"]
@@ -56,8 +57,12 @@ def main() -> None:
                    "cluster of --processes workers (at least 2).")
 @click.option("--max-chars", default=100_000, show_default=True, type=click.IntRange(min=1000),
               help="Longer texts are parsed in pieces (spaCy needs ~1 GB per 100,000).")
+@click.option("--max-document-chars", default=MAX_DOCUMENT_CHARS, show_default=True,
+              type=click.IntRange(min=1),
+              help="Longer documents are skipped, each with one line (a failure).")
 def build(paths: tuple[Path, ...], outdir: Path, model: str, quiet: bool, top_n: int,
-          processes: int, validate: str, dask_address: str | None, max_chars: int) -> None:
+          processes: int, validate: str, dask_address: str | None, max_chars: int,
+          max_document_chars: int) -> None:
     """Build the graph of the articles in PATHS (files or folders) into OUTDIR.
 
     Reads .txt, .md, .html/.htm and .jsonl (one article per line with a "text" field).
@@ -92,7 +97,8 @@ def build(paths: tuple[Path, ...], outdir: Path, model: str, quiet: bool, top_n:
     try:
         report = run_build(paths, outdir, nlp=nlp, on_failure=_skipped, processes=processes,
                            runner=runner, validate=validate,  # type: ignore[arg-type]
-                           progress=progress, max_chars=max_chars)
+                           progress=progress, max_chars=max_chars,
+                           max_document_chars=max_document_chars)
     except DaskError as err:  # no dask, no scheduler, no model on a worker
         _error(str(err).splitlines()[0], 2)
     _echo_violations(report.violations)

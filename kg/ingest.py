@@ -16,6 +16,7 @@ from kg.types import Document, IngestError
 
 __all__ = [
     "LEGACY_ENCODINGS",
+    "MAX_DOCUMENT_CHARS",
     "SUFFIXES",
     "MissingInputError",
     "decode",
@@ -24,6 +25,10 @@ __all__ = [
     "media_type",
     "read_documents",
 ]
+
+#: Characters one document may have (about 2M tokens, minutes of parsing); longer ones are
+#: refused by :func:`read_documents` with a one-line reason.
+MAX_DOCUMENT_CHARS = 10_000_000
 
 #: File endings read by :func:`read_documents`; other files in a folder are passed over.
 SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".jsonl"})
@@ -55,7 +60,9 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             yield path
 
 
-def read_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document | IngestError]:
+def read_documents(
+    paths: Iterable[str | os.PathLike[str]], *, max_document_chars: int = MAX_DOCUMENT_CHARS
+) -> Iterator[Document | IngestError]:
     """Yield one :class:`Document` per article found in ``paths``, or an :class:`IngestError`.
 
     ``.txt`` and ``.md`` files are one article each, their decoded text unchanged; ``.html``
@@ -65,7 +72,9 @@ def read_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document
     is not read again: it is an :class:`IngestError` naming the first source.
 
     Each document's :attr:`~Document.metadata` holds the ``encoding`` its file was decoded
-    from, the ``confidence`` of that choice and its media type (``format``).
+    from, the ``confidence`` of that choice and its media type (``format``). A document of
+    more than ``max_document_chars`` characters is an :class:`IngestError`: no news article
+    is that long, and it would hold the build for the better part of an hour.
 
     Raises
     ------
@@ -80,6 +89,10 @@ def read_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document
         except Exception as err:  # noqa: BLE001  one bad file costs one file, whatever breaks
             items = [IngestError(source, f"could not be read ({type(err).__name__}: {err})")]
         for item in items:
+            if isinstance(item, Document) and len(item.text) > max_document_chars:
+                item = IngestError(item.source, f"{len(item.text):,} characters, over the limit "
+                                                f"of {max_document_chars:,} for one document; "
+                                                "split it into articles or raise the limit")
             if isinstance(item, Document):
                 first = seen.setdefault(item.digest, item.source)
                 if first != item.source:

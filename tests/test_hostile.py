@@ -388,15 +388,29 @@ def test_one_mb_single_line_is_built(nlp, tmp_path):
 
 
 def test_fifty_mb_file_is_read_whole(tmp_path):
-    """Ingest reads 50 MB exactly (building it with the full pipeline takes far too long for
-    a unit test: see RELIABILITY.md, Measured)."""
+    """Ingest reads 50 MB exactly when the limit allows it (building it with the full
+    pipeline takes far too long for a unit test: see RELIABILITY.md, Measured)."""
     text = _filler(BIG_FILE_BYTES, newline_every=40)
     (tmp_path / "big.txt").write_text(text, encoding="utf-8")
     started = time.perf_counter()
-    [document] = read_documents([tmp_path / "big.txt"])
+    [document] = read_documents([tmp_path / "big.txt"], max_document_chars=BIG_FILE_BYTES)
     seconds = time.perf_counter() - started
     assert isinstance(document, Document) and document.text == text
     assert seconds < 60, f"reading 50 MB took {seconds:.1f} s"
+
+
+def test_fifty_mb_file_is_skipped_with_one_line_and_the_rest_built(nlp, tmp_path):
+    """50 MB is no article: over the per-document limit, it is one failure naming it."""
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "big.txt").write_text(_filler(BIG_FILE_BYTES, newline_every=40), encoding="utf-8")
+    (corpus / "good.txt").write_text(ENGLISH, encoding="utf-8")
+    report = build([corpus], tmp_path / "out", nlp=nlp)
+    [failure] = report.failures
+    assert failure.source == str(corpus / "big.txt")
+    assert "over the limit of 10,000,000" in failure.reason and "\n" not in str(failure)
+    assert report.documents == 1 and not report.ok
+    Graph().parse(tmp_path / "out" / "graph.ttl", format="turtle")
 
 
 def _tiny_corpus(root: Path) -> tuple[Path, set[Path]]:
@@ -602,8 +616,12 @@ def reliability_rows() -> list[tuple[str, str, str, str]]:
          ("built; text exact; names found to the end. Only with `KG_SLOW=1`: the analysis "
           "stages grow faster than the text (see Measured)"),
          f"{hostile}test_one_mb_single_line_is_built"),
-        ("a 50 MB text file", "1", ("read whole and exact by ingest (its build is not run "
-         "in the suite: see Measured)"), f"{hostile}test_fifty_mb_file_is_read_whole"),
+        ("a 50 MB text file", "1", ("read whole and exact by ingest with the limit raised "
+         "(its build is not run in the suite: see Measured)"),
+         f"{hostile}test_fifty_mb_file_is_read_whole"),
+        ("a 50 MB text file in a build", "1", ("skipped with one line (over the 10,000,000 "
+         "characters a document may have, `--max-document-chars`), exit status 1, the rest "
+         "built"), f"{hostile}test_fifty_mb_file_is_skipped_with_one_line_and_the_rest_built"),
         (f"{TINY_FILES:,} tiny files in 10 folders, 10 of them binary", str(TINY_FILES),
          f"read: {TINY_FILES - 10:,} documents, 10 skipped with one line each",
          f"{hostile}test_ten_thousand_tiny_files_are_read"),
