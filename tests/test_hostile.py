@@ -613,8 +613,8 @@ def reliability_rows() -> list[tuple[str, str, str, str]]:
          "built with the default pipeline, validated; text exact",
          f"{hostile}test_one_mb_line_without_spaces_is_built"),
         ("a 1 MB single line of prose (no line break)", "1",
-         ("built; text exact; names found to the end. Only with `KG_SLOW=1`: the analysis "
-          "stages grow faster than the text (see Measured)"),
+         ("built; text exact; names found to the end. Only with `KG_SLOW=1`: two and a "
+          "half minutes of CPU (see Measured)"),
          f"{hostile}test_one_mb_single_line_is_built"),
         ("a 50 MB text file", "1", ("read whole and exact by ingest with the limit raised "
          "(its build is not run in the suite: see Measured)"),
