@@ -140,7 +140,8 @@ def parse(
     """Parse documents with their page furniture masked: yield ``(doc, document, sections)``.
 
     The text the parser sees has the same length and offsets as ``document.text``; only
-    furniture (menus, app banners, repeated headlines) is blanked (see :mod:`kg.segment`).
+    furniture (menus, app banners, repeated headlines) is blanked (see :mod:`kg.segment`;
+    a page the segmenter fails on is parsed whole, as one story, rather than lost).
     A text longer than ``max_chars`` is parsed in pieces joined back into one ``Doc`` with
     the same text (see :mod:`kg.longtext`); ``kg_names``, which reads the whole document,
     runs on the joined ``Doc`` of every document.
@@ -160,11 +161,14 @@ def parse(
 
     def pieces() -> Iterator[tuple[str, tuple[Document, list[Section], str, bool]]]:
         for document in documents:
-            page = layout(document.text, title=document.title)
-            text = mask(document.text, page.furniture)
+            try:
+                page = layout(document.text, title=document.title)
+                text, sections = mask(document.text, page.furniture), page.sections
+            except Exception:  # noqa: BLE001  a page the segmenter cannot read is read whole
+                text, sections = document.text, []
             points = split_points(text, max_chars)
             for i, (begin, end) in enumerate(pairwise(points)):
-                yield text[begin:end], (document, page.sections, text, i == len(points) - 2)
+                yield text[begin:end], (document, sections, text, i == len(points) - 2)
 
     parts: list[Any] = []
     disable = ["kg_names"] if names is not None else []
@@ -440,7 +444,7 @@ def add_documents(
             store.replace_graphs(outcome.graph, URIRef(outcome.context),
                                  by_source.pop(outcome.source, ()))
             if store.path is not None and (report.documents + 1) % FLUSH_EVERY == 0:
-                store.store.flush()  # RocksDB's write buffers grow ~1 MB a document otherwise
+                store.flush()
         report.violations += outcome.violations
         report.validated += "validate" in outcome.seconds
         report.documents += 1

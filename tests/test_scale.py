@@ -240,3 +240,19 @@ def test_cli_build_quiet_prints_nothing_and_reports_stages(fixture_corpus, tmp_p
     assert re.match(r"seconds: ingest [\d.]+, parse [\d.]+, analyse [\d.]+, rdf [\d.]+, "
                     r"validate [\d.]+, store [\d.]+, outputs [\d.]+; wall [\d.]+ ", stages)
     assert "kg: 1/1 documents" in loud.output  # CliRunner is no terminal: a plain line
+
+
+def test_a_page_the_segmenter_fails_on_is_parsed_whole(nlp, monkeypatch):
+    """One document the furniture rules cannot read costs its sections, not the build."""
+    import kg.build
+    from kg.build import parse
+    from kg.types import Document
+
+    def broken(text, title=None):
+        raise RuntimeError("segmenter bug")
+
+    monkeypatch.setattr(kg.build, "layout", broken)
+    text = "Prime Minister Hun Manet ordered the arrests in Phnom Penh."
+    [(doc, _, sections)] = list(parse(nlp, [Document(source="a.txt", text=text)]))
+    assert doc.text == text and sections == []
+    assert "Hun Manet" in [ent.text for ent in doc.ents]
