@@ -20,7 +20,9 @@ document abbreviates the whole ("Islamic State of Iraq and the Levant", "ISIL");
 of Foreign Affairs of X") is a description of a person. A bracketed alias or code after a
 name, or one introduced by "also known as", is a mention of the name's class (see
 :func:`kg.coref.alias_after`). Names the model took for places but that fight or are fought
-("ISIL fighters", "the fight against X", "X claimed") are organisations.
+("ISIL fighters", "the fight against X", "X claimed") are organisations. A town followed by
+its state or country ("Staunton, Va.", "Vienna, Austria") is also one place mention, the town
+and the state staying mentions of their own.
 
 Nominal mentions are noun phrases headed by an actor noun ("police", "the regime", "the
 Foreign Secretary", "coalition forces", "the city of Mosul"), with what a person's title is
@@ -33,6 +35,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -50,7 +54,7 @@ from kg.nouns import (
 from kg.spans import sentence_of, text_of, trimmed
 from kg.types import ActorClass, Mention, Sentence
 
-__all__ = ["LABEL_CLASSES", "NOMINAL", "is_country", "mentions", "sentences"]
+__all__ = ["LABEL_CLASSES", "NOMINAL", "is_country", "is_state", "mentions", "sentences"]
 
 #: spaCy (OntoNotes) entity labels that name actors or places, and the class they map to.
 LABEL_CLASSES: dict[str, ActorClass] = {
@@ -104,6 +108,7 @@ def mentions(doc: Doc) -> Iterator[Mention]:
     """
     named = [m for m in _named_mentions(doc) if not _crosses_lines(m)]
     named = _with_aliases(text_of(doc), _split_bylines(named))
+    named = _with_town_and_state(text_of(doc), named)
     yield from named
     nominal = [m for m in _nominal_mentions(doc, named) if not _crosses_lines(m)]
     yield from nominal
@@ -131,6 +136,56 @@ def _with_aliases(text: str, named: list[Mention]) -> list[Mention]:
         return named
     kept = [m for m in named if not any(a.start <= m.start and m.end <= a.end for a in added)]
     return sorted(kept + added, key=lambda m: m.start)
+
+
+#: The Associated Press abbreviations of the US states (and D.C.), as in "Staunton, Va.".
+_AP_STATES = frozenset("""
+Ala. Alaska Ariz. Ark. Calif. Colo. Conn. Del. D.C. Fla. Ga. Hawaii Idaho Ill. Ind. Iowa Kan.
+Ky. La. Maine Md. Mass. Mich. Minn. Miss. Mo. Mont. Neb. Nev. N.H. N.J. N.M. N.Y. N.C. N.D.
+Ohio Okla. Ore. Pa. R.I. S.C. S.D. Tenn. Texas Utah Vt. Va. Wash. W.Va. Wis. Wyo.
+""".split())
+_TOWN_STATE_GAP = re.compile(r"[ \t]*,?[ \t]*")
+
+
+def is_state(name: str) -> bool:
+    """True when ``name`` names a US state by its name or AP abbreviation, with or without
+    the final period ("Va.", "Va", "Virginia").
+
+    >>> is_state("N.Y."), is_state("Tenn"), is_state("Virginia"), is_state("Paris")
+    (True, True, True, False)
+    """
+    name = name.strip()
+    return (name in _AP_STATES or f"{name}." in _AP_STATES
+            or name.casefold() in _state_names())
+
+
+@cache
+def _state_names() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(s.name.casefold() for s in pycountry.subdivisions.get(country_code="US")
+                     if s.type == "State" or s.code == "US-DC")
+
+
+def _with_town_and_state(text: str, named: list[Mention]) -> list[Mention]:
+    """Add "Staunton, Va." (a town, then its state or country) as one place mention, keeping
+    the town and the state as mentions of their own: the place a person lives in or comes
+    from is the town in its state, and the town lies in the state (see
+    :func:`kg.relclf.candidates`, which pairs nested mentions with the others)."""
+    places = [m for m in named if m.cls in ("Location", "Country") and not m.nominal]
+    added = []
+    for town, state in pairwise(places):
+        if (town.cls != "Location" or town.sentence != state.sentence
+                or not _TOWN_STATE_GAP.fullmatch(text[town.end:state.start])
+                or not (state.cls == "Country" or is_state(state.anchor))
+                or is_state(town.anchor) or text[state.end:state.end + 1].isalnum()):
+            continue
+        anchor = text[town.start:state.end]
+        added.append(town._replace(end=state.end, anchor=anchor, name=anchor, title=None,
+                                   refers_to=None, acting=False, strong=True))
+    if not added:
+        return named
+    return sorted(named + added, key=lambda m: (m.start, -m.end))
 
 
 def _split_bylines(named: list[Mention]) -> list[Mention]:

@@ -26,13 +26,14 @@ from kg.evaluate import (
     Counts,
     GoldDocument,
     SpanRelation,
+    conll04_bounds,
     re3d_relations,
     read_conll04,
     read_re3d,
     score_re3d_relations,
 )
 from kg.relclf import LABELS, NONE, RelationModel, candidates, label_of, using
-from kg.types import Mention, Sentence
+from kg.types import Mention, RelationCandidate, Sentence
 
 __all__ = [
     "CONLL04_TRAIN_CLASSES",
@@ -103,6 +104,18 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return min(a[1], b[1]) > max(a[0], b[0])
 
 
+def _bounds(mention: Mention) -> tuple[tuple[int, int], ...]:
+    """The spans a gold argument may have to name ``mention`` exactly: its own, and without
+    a leading article (CoNLL04's convention, see :func:`kg.evaluate.conll04_bounds`)."""
+    return (mention.start, mention.end), conll04_bounds(mention)
+
+
+def _names(pair: RelationCandidate, head: tuple[int, int], tail: tuple[int, int]) -> bool:
+    """Whether the two mentions of ``pair`` are exactly the gold arguments, in either order."""
+    first, second = _bounds(pair.first), _bounds(pair.second)
+    return (head in first and tail in second) or (head in second and tail in first)
+
+
 def _gold_mentions(doc: Any, gold: GoldDocument, classes: dict[str, str],
                    found: Sequence[Mention]) -> list[Mention]:
     """Gold entities of the scored types that no mention of ours overlaps, as mentions."""
@@ -150,10 +163,17 @@ def labelled_pairs(doc: Any, found: Sequence[Mention], gold: GoldDocument, *,
                  if r.type in predicates]
     out: list[Pair] = []
     mentions = [*found, *_gold_mentions(doc, gold, classes, found)]
-    for pair in candidates(doc, mentions):
+    pairs = list(candidates(doc, mentions))
+    # a gold relation some pair names exactly is that pair's: the pairs that only overlap
+    # it ("Staunton" where the gold place is "Staunton, Va.", which is a mention too) are not
+    exact = {(head, tail) for _, head, tail in relations for pair in pairs
+             if _names(pair, head, tail)}
+    for pair in pairs:
         a, b = (pair.first.start, pair.first.end), (pair.second.start, pair.second.end)
         label = NONE
         for predicate, head, tail in relations:
+            if (head, tail) in exact and not _names(pair, head, tail):
+                continue
             if _overlap(a, head) and _overlap(b, tail):
                 label = label_of(predicate, first_is_subject=True)
                 break

@@ -1,4 +1,4 @@
-from kg.mentions import is_country, mentions, sentences
+from kg.mentions import is_country, is_state, mentions, sentences
 
 
 def test_names_are_typed_with_contract_classes(nlp):
@@ -45,3 +45,22 @@ def test_a_title_before_a_name_is_no_part_of_the_organisation(nlp):
     text = "An air bubble would be the only oxygen, said Coast Guard Lt. Steve Hardy."
     anchors = {m.anchor for m in mentions(nlp(text))}
     assert "Coast Guard" in anchors and not any(a.startswith("Coast Guard L") for a in anchors)
+
+
+def test_is_state_reads_names_and_ap_abbreviations():
+    assert is_state("Va.") and is_state("Va") and is_state("N.Y.") and is_state("Virginia")
+    assert not is_state("Paris") and not is_state("Va.x")
+
+
+def test_a_town_and_its_state_are_one_place_and_two(nlp):
+    """ "Staunton, Va." is a place of its own, and "Staunton" and "Va." stay mentions."""
+    text = "John Smith, 42, of Staunton, Va., was hurt. Anna lives in Jamestown N.Y. now."
+    anchors = {m.anchor: m.cls for m in mentions(nlp(text))}
+    assert anchors["Staunton, Va."] == "Location"
+    assert anchors["Staunton"] == "Location" and anchors["Va."] == "Location"
+    assert anchors["Jamestown N.Y."] == "Location"
+
+
+def test_a_list_of_towns_is_no_town_in_a_state(nlp):
+    anchors = {m.anchor for m in mentions(nlp("He toured Paris, London and Berlin last year."))}
+    assert not any("," in a for a in anchors)

@@ -53,6 +53,18 @@ def test_candidates_carry_types_words_and_path(nlp) -> None:
     assert any(f.startswith("PD=") for f in features)
 
 
+def test_a_town_in_its_state_pairs_with_both_parts_kept(nlp) -> None:
+    """The nested mentions of "Staunton, Va." are candidates with the others, never with
+    each other, and say which one holds the other."""
+    doc = nlp("John Smith of Staunton, Va., was hurt on Monday.")
+    pairs = {(p.first.anchor, p.second.anchor): p.features
+             for p in candidates(doc, list(mentions(doc)))}
+    assert ("Staunton", "Va.") in pairs
+    assert "HOLDSB|Person>Location" in pairs[("John Smith", "Staunton, Va.")]
+    assert "INSIDEB|Person>Location" in pairs[("John Smith", "Staunton")]
+    assert ("Staunton, Va.", "Va.") not in pairs and ("Staunton", "Staunton, Va.") not in pairs
+
+
 def test_lists_and_headlines_give_no_pairs(nlp) -> None:
     for text in ("Paris, London, Berlin, Madrid, Rome, Vienna, Prague, Lisbon, Oslo",
                  "Obama in Berlin\n", "France Germany Italy Spain"):
@@ -154,3 +166,25 @@ def test_rules_and_classifier_never_both_state_a_pair(nlp) -> None:
     pairs = [frozenset(((r.subject.start, r.subject.end), (r.object.start, r.object.end)))
              for r in result.relations]
     assert len(pairs) == len(set(pairs))
+
+
+def test_a_pair_that_names_a_gold_relation_exactly_takes_its_label(nlp) -> None:
+    """Gold Live_In to "Staunton , Va": the pair naming it exactly is taught livesIn, the
+    pair with the town alone (which only overlaps it) is taught NONE."""
+    from kg.evaluate import GoldDocument, Span, SpanRelation
+    from kg.train import CONLL04_TRAIN_CLASSES, CONLL04_TRAIN_PREDICATES, labelled_pairs
+
+    text = "John Smith of Staunton , Va. , was hurt on Monday ."
+    doc = nlp(text)
+    person, place = (0, 10), (text.index("Staunton"), text.index("Va.") + 3)
+    gold = GoldDocument(Document(text=text, source="t"),
+                        [Span("t", *person, "Peop"), Span("t", *place, "Loc")],
+                        [SpanRelation("t", "Live_In", person, place)])
+    found = list(mentions(doc))
+    labels = {}
+    for pair, (_, label) in zip(candidates(doc, found),
+                                labelled_pairs(doc, found, gold, classes=CONLL04_TRAIN_CLASSES,
+                                               predicates=CONLL04_TRAIN_PREDICATES)):
+        labels[pair.first.anchor, pair.second.anchor] = label
+    assert labels["John Smith", "Staunton , Va."] == "livesIn>"
+    assert labels["John Smith", "Staunton"] == NONE
