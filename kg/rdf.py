@@ -176,7 +176,6 @@ def event_iri(context: URIRef, event: Event) -> URIRef:
 def _add_relations(graph: Graph, context: URIRef, result: DocumentResult) -> None:
     """Each relation as a triple between entities, reified once per place it was read."""
     written = set(result.sentences)
-    confidence: dict[URIRef, Decimal] = {}  # statement -> its confidence (one per statement)
     for relation in result.relations:
         subject = entity_iri(result.referent[relation.subject])
         obj = entity_iri(result.referent[relation.object])
@@ -185,13 +184,6 @@ def _add_relations(graph: Graph, context: URIRef, result: DocumentResult) -> Non
         predicate: URIRef = getattr(AKG, relation.predicate)  # unknown names raise
         graph.add((subject, predicate, obj))
         node = statement_iri(context, relation)
-        value = Decimal(str(relation.confidence))
-        if node in confidence:  # read twice at one place (two readers): one statement, the
-            if value > confidence[node]:  # higher confidence
-                confidence[node] = value
-                graph.set((node, AKG.confidence, Literal(value)))
-            continue
-        confidence[node] = value
         graph.add((node, RDF.type, RDF.Statement))
         graph.add((node, RDF.subject, subject))
         graph.add((node, RDF.predicate, predicate))
@@ -200,7 +192,7 @@ def _add_relations(graph: Graph, context: URIRef, result: DocumentResult) -> Non
         graph.add((node, AKG.objectMention, span_iri(context, *relation.object[:2])))
         graph.add((node, PROV.wasDerivedFrom, _sentence_node(graph, context, result, written,
                                                             relation.sentence)))
-        graph.add((node, AKG.confidence, Literal(value)))
+        graph.add((node, AKG.confidence, Literal(Decimal(str(relation.confidence)))))
 
 
 def _sentence_node(

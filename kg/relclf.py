@@ -429,10 +429,22 @@ def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | No
 def merge(rules: Iterable[Relation], learned: Iterable[Relation]) -> list[Relation]:
     """The rules' relations, then each learned one about a pair the rules said nothing of.
 
-    >>> merge([], [])
-    []
+    One relation per statement (predicate, subject span, object span): where two rules read
+    the same one (a verb rule and an event's implied relation), the more confident stays.
+
+    >>> from kg.types import Mention, Sentence
+    >>> a = Mention(0, 3, "Hun", "Person", Sentence(0, 20), "PERSON")
+    >>> b = Mention(8, 10, "Xi", "Person", Sentence(0, 20), "PERSON")
+    >>> [r.confidence for r in merge([Relation(a, "communicatedWith", b, a.sentence, 0.63),
+    ...                               Relation(a, "communicatedWith", b, a.sentence, 0.75)], [])]
+    [0.75]
     """
-    out = list(rules)
+    best: dict[tuple[str, int, int, int, int], Relation] = {}
+    for relation in rules:
+        key = (relation.predicate, *relation.subject[:2], *relation.object[:2])
+        if key not in best or relation.confidence > best[key].confidence:
+            best[key] = relation  # a replaced entry keeps its place: document order holds
+    out = list(best.values())
     seen = {frozenset(((r.subject.start, r.subject.end), (r.object.start, r.object.end)))
             for r in out}
     for relation in learned:

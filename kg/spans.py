@@ -26,8 +26,7 @@ def text_of(doc: Doc) -> str:
     True
     """
     text = doc.user_data.get(_TEXT_KEY)
-    length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
-    if text is None or len(text) != length:  # not kept yet, or kept from another Doc
+    if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
 

@@ -33,6 +33,7 @@ from kg.evaluate import (
     score_re3d_relations,
 )
 from kg.relclf import LABELS, NONE, RelationModel, candidates, label_of, using
+from kg.spans import text_of
 from kg.types import Mention, RelationCandidate, Sentence
 
 __all__ = [
@@ -128,7 +129,7 @@ def _gold_mentions(doc: Any, gold: GoldDocument, classes: dict[str, str],
         if tokens is None or not len(tokens):
             continue
         sentence = Sentence(tokens.sent.start_char, tokens.sent.end_char)
-        anchor = doc.text[span.start:span.end]
+        anchor = text_of(doc)[span.start:span.end]
         mention = Mention(span.start, span.end, anchor, cls, sentence, "GOLD",  # type: ignore[arg-type]
                           name=anchor)
         if mention not in out:
