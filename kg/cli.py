@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -93,12 +94,16 @@ def build(paths: tuple[Path, ...], outdir: Path, model: str, quiet: bool, top_n:
         nlp = _inputs_and_pipeline(paths, None)
     else:
         nlp = _inputs_and_pipeline(paths, model)
-    progress = Progress.for_stream(None if quiet else expected_documents(paths), quiet=quiet)
     try:
-        report = run_build(paths, outdir, nlp=nlp, on_failure=_skipped, processes=processes,
-                           runner=runner, validate=validate,  # type: ignore[arg-type]
-                           progress=progress, max_chars=max_chars,
-                           max_document_chars=max_document_chars)
+        with runner if runner is not None else contextlib.nullcontext():
+            # connected, the pipeline loaded on every worker: only now is OUTDIR touched
+            progress = Progress.for_stream(None if quiet else expected_documents(paths),
+                                           quiet=quiet)
+            report = run_build(paths, outdir, nlp=nlp, on_failure=_skipped,
+                               processes=processes, runner=runner,
+                               validate=validate,  # type: ignore[arg-type]
+                               progress=progress, max_chars=max_chars,
+                               max_document_chars=max_document_chars)
     except DaskError as err:  # no dask, no scheduler, no model on a worker
         _error(str(err).splitlines()[0], 2)
     _echo_violations(report.violations)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, Self
 
 from kg.longtext import DEFAULT_MAX_CHARS
 from kg.nlp import DEFAULT_MODEL
@@ -64,6 +64,10 @@ def _work(chunk: list[tuple[Document, bool]], model: str, max_chars: int) -> lis
 class DaskRunner:
     """Run :func:`kg.build.outcomes` on a Dask cluster, results in input order.
 
+    Use it as a context manager to connect (and load the pipeline on every worker) before
+    anything else is touched: ``kg build`` does, so a missing scheduler or model leaves the
+    output folder as it was. Called outside a ``with`` block it connects on first use.
+
     Parameters
     ----------
     address
@@ -83,9 +87,13 @@ class DaskRunner:
                  max_chars: int = DEFAULT_MAX_CHARS) -> None:
         self.address, self.model, self.workers = address, model, workers
         self.chunk_size, self.max_chars = chunk_size, max_chars
+        self._cluster: Any = None
+        self._client: Any = None
+        self._workers = 0
 
-    def __call__(self, items: Iterable[tuple[Document, bool]]) -> Iterator[DocumentOutcome]:
-        """Outcomes of ``items``, in input order.
+    def __enter__(self) -> Self:
+        """Connect to the scheduler (or start a ``LocalCluster``) and load the pipeline on
+        every worker.
 
         Raises
         ------
@@ -96,30 +104,54 @@ class DaskRunner:
             from dask.distributed import Client, LocalCluster
         except ImportError:
             raise DaskError("--dask needs dask.distributed: pip install 'actorkg[dask]'") from None
-        cluster = None
-        if self.address is None:
-            cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                   processes=True, dashboard_address=None)
         try:
+            if self.address is None:
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                             processes=True, dashboard_address=None)
             try:
-                client = Client(cluster if cluster is not None else self.address, timeout=30)
+                self._client = Client(self._cluster or self.address, timeout=30)
             except OSError as err:
                 raise DaskError(f"cannot reach the Dask scheduler {self.address}: {err}") from None
-            with client:
-                loaded = client.run(_warm, self.model)  # once per worker, before any work
-                if not loaded:
-                    raise DaskError(f"the Dask scheduler {self.address} has no workers")
-                for worker, answer in loaded.items():
-                    if answer != self.model:
-                        raise DaskError(f"Dask worker {worker} cannot load the pipeline "
-                                        f"{self.model!r}: {answer}")
-                yield from in_order(
-                    lambda chunk: client.submit(_work, chunk, self.model, self.max_chars,
-                                                pure=False),
-                    lambda future: future.result(),
-                    chunked(items, self.chunk_size),
-                    window=3 * len(loaded),
-                )
-        finally:
-            if cluster is not None:
-                cluster.close()
+            loaded = self._client.run(_warm, self.model)  # once per worker, before any work
+            if not loaded:
+                raise DaskError(f"the Dask scheduler {self.address} has no workers")
+            for worker, answer in loaded.items():
+                if answer != self.model:
+                    raise DaskError(f"Dask worker {worker} cannot load the pipeline "
+                                    f"{self.model!r}: {answer}")
+            self._workers = len(loaded)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the client and the ``LocalCluster`` this runner started."""
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    def __call__(self, items: Iterable[tuple[Document, bool]]) -> Iterator[DocumentOutcome]:
+        """Outcomes of ``items``, in input order.
+
+        Raises
+        ------
+        DaskError
+            As for :meth:`__enter__`, when the runner was not entered before.
+        """
+        if self._client is not None:
+            yield from self._outcomes(items)
+            return
+        with self:
+            yield from self._outcomes(items)
+
+    def _outcomes(self, items: Iterable[tuple[Document, bool]]) -> Iterator[DocumentOutcome]:
+        client = self._client
+        yield from in_order(
+            lambda chunk: client.submit(_work, chunk, self.model, self.max_chars, pure=False),
+            lambda future: future.result(),
+            chunked(items, self.chunk_size),
+            window=3 * self._workers,
+        )

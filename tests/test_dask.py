@@ -22,3 +22,22 @@ def test_a_model_the_workers_lack_is_one_clear_error(fixture_corpus, tmp_path):
     runner = DaskRunner(None, model="no_such_model_xyz", workers=1)
     with pytest.raises(DaskError, match="cannot load the pipeline 'no_such_model_xyz'"):
         build([fixture_corpus], tmp_path, nlp=None, runner=runner)
+
+
+def test_a_dask_failure_leaves_the_output_folder_as_it_was(fixture_corpus, tmp_path):
+    from click.testing import CliRunner
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.cli import main
+    from kg.store import STORE_DIR, KGStore
+
+    kept = Graph()
+    kept.add((URIRef("urn:x:a"), URIRef("urn:x:p"), Literal("kept")))
+    store = KGStore(tmp_path / STORE_DIR)
+    store.add_graph(kept, URIRef("urn:x:doc"))
+    del store
+    result = CliRunner().invoke(main, ["build", str(fixture_corpus), "-o", str(tmp_path),
+                                       "--dask", "--model", "no_such_model_xyz", "--quiet"])
+    assert result.exit_code == 2
+    assert "cannot load the pipeline 'no_such_model_xyz'" in result.output
+    assert len(KGStore(tmp_path / STORE_DIR, read_only=True)) == 1
