@@ -47,6 +47,8 @@ _BULLET = re.compile(r"^[\s•·*\-–—|]+")
 _REPEAT_WINDOW = 8
 #: a line of fewer words than this, with no sentence in it, is furniture
 _MIN_PROSE_WORDS = 5
+#: a line this long is prose whatever words of apps and sites it holds ("the app's menu")
+_MAX_UI_LINE_WORDS = 25
 
 
 class Layout(NamedTuple):
@@ -149,10 +151,11 @@ def _is_prose(line: str) -> bool:
     words = [w.lower() for w in _WORD.findall(line)]
     if len(words) < _MIN_PROSE_WORDS:
         return False
-    ui = sum(1 for w in words if w in _UI_WORDS)
-    reader = any(w in _READER for w in words)
-    if ui >= 2 or (ui and reader):
-        return False
+    if len(words) < _MAX_UI_LINE_WORDS:  # site vocabulary makes short lines furniture only
+        ui = sum(1 for w in words if w in _UI_WORDS)
+        reader = any(w in _READER for w in words)
+        if ui >= 2 or (ui and reader):
+            return False
     return bool(_TERMINAL.search(line)) or len(words) >= 12
 
 

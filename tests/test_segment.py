@@ -43,3 +43,12 @@ def test_a_plain_article_is_one_section_with_the_given_title():
 
 def test_empty_text_has_no_section():
     assert layout("").sections == [] and layout("   \n").furniture == []
+
+
+def test_a_long_line_of_prose_naming_an_app_and_a_menu_is_prose():
+    text = ("The ministry said the scam compounds recruited workers through a messaging app and "
+            "a menu of fake jobs, and that police had arrested more than 200 people in raids "
+            "across three provinces this week.")
+    assert layout(text).furniture == []
+    assert layout("Download our app and subscribe to the newsletter for more news today."
+                  ).sections == []
