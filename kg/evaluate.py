@@ -49,6 +49,8 @@ __all__ = [
     "SpanRelation",
     "SynonymScore",
     "conll04_bounds",
+    "conll04_gold_relations",
+    "conll04_relations",
     "evaluate_conll04",
     "evaluate_re3d",
     "format_report",
@@ -60,6 +62,7 @@ __all__ = [
     "read_re3d",
     "report_as_json",
     "run_pipeline",
+    "score_conll04_relations",
     "score_re3d_relations",
     "score_relations",
     "score_spans",
@@ -781,19 +784,71 @@ def evaluate_re3d(paths: Iterable[str | os.PathLike[str]], nlp: Any, *,
     }
 
 
-def conll04_bounds(mention: Mention) -> tuple[int, int]:
-    """The character span of ``mention`` in CoNLL04's convention: no leading "the".
+def conll04_bounds(mention: Mention, text: str | None = None) -> tuple[int, int]:
+    """The character span of ``mention`` in CoNLL04's convention: no leading "the", and,
+    given the sentence ``text`` (CoNLL04 tokens joined by single spaces), the whole tokens
+    it touches.
+
+    CoNLL04 annotates tokens, and its tokens keep a sentence-final period on the last word
+    ("was born in Austin , Texas."): our "Texas" is the token "Texas.", as a token-level
+    scorer reads it.
 
     >>> from kg.types import Sentence
     >>> conll04_bounds(Mention(10, 17, "the FBI", "Organization", Sentence(0, 30), "ORG"))
     (14, 17)
     >>> conll04_bounds(Mention(10, 13, "FBI", "Organization", Sentence(0, 30), "ORG"))
     (10, 13)
+    >>> text = "born in Austin , Texas."
+    >>> text[slice(*conll04_bounds(Mention(17, 22, "Texas", "Location", Sentence(0, 23),
+    ...                                     "GPE"), text))]
+    'Texas.'
     """
+    start, end = mention.start, mention.end
     head, _, rest = mention.anchor.partition(" ")
     if head.lower() == "the" and rest.strip():
-        return mention.end - len(rest), mention.end
-    return mention.start, mention.end
+        start = end - len(rest)
+    if text is not None:
+        start = text.rfind(" ", 0, start) + 1
+        stop = text.find(" ", end)
+        end = len(text) if stop < 0 else stop
+    return start, end
+
+
+def conll04_gold_relations(golds: Iterable[GoldDocument]) -> list[SpanRelation]:
+    """The gold relations of CoNLL04 sentences as our predicates (OrgBased_In and
+    Located_In both ``locatedIn``)."""
+    return [r._replace(type=CONLL04_RELATION_PREDICATES[r.type])
+            for g in golds for r in g.relations if r.type in CONLL04_RELATION_PREDICATES]
+
+
+def conll04_relations(result: DocumentResult) -> list[SpanRelation]:
+    """The relations of one analysed CoNLL04 sentence as CoNLL04 scores them: its
+    predicates only, spans without a leading article and widened to whole CoNLL04 tokens
+    (:func:`conll04_bounds`), and whoever leads an organisation works for it (Work_For)."""
+    predicates = set(CONLL04_RELATION_PREDICATES.values())
+    text = result.document.text
+    out = []
+    for relation in result.relations:
+        predicate = relation.predicate
+        if (predicate == "leads" and relation.subject.cls == "Person"
+                and relation.object.cls == "Organization"):
+            predicate = "memberOf"
+        if predicate in predicates:
+            out.append(SpanRelation(result.document.source, predicate,
+                                    conll04_bounds(relation.subject, text),
+                                    conll04_bounds(relation.object, text)))
+    return out
+
+
+def score_conll04_relations(gold: list[SpanRelation],
+                            predicted: list[SpanRelation]) -> dict[str, dict[str, Counts]]:
+    """CoNLL04 relation scores as ``kg eval conll04`` gives them: ``{"exact": table,
+    "overlap": table}``, each predicate -> :class:`Counts`, ending with ``"micro"``."""
+    predicates = _unique(CONLL04_RELATION_PREDICATES.values())
+    predicted = _unique(predicted)
+    return {criterion: _table(gold, predicted, predicates,
+                              partial(score_relations, overlap=overlap))
+            for criterion, overlap in (("exact", False), ("overlap", True))}
 
 
 def evaluate_conll04(path: str | os.PathLike[str], nlp: Any) -> dict[str, Any]:
@@ -803,7 +858,8 @@ def evaluate_conll04(path: str | os.PathLike[str], nlp: Any) -> dict[str, Any]:
     Location; CoNLL04's Other and our NationalityGroup are left out, and so are our pronoun
     mentions: CoNLL04 annotates names only, never a pronoun). Our spans are put in CoNLL04's
     convention first: its names never start with an article ("FBI", where re3d and our
-    graph have "the FBI"), so a leading "the" is left out of a predicted span (see
+    graph have "the FBI"), so a leading "the" is left out of a predicted span, and a span
+    is read as the CoNLL04 tokens it touches, as a token-level scorer reads it (see
     :func:`conll04_bounds`). Relations are scored
     as our properties: gold OrgBased_In and Located_In both become ``locatedIn``.
 
@@ -829,10 +885,7 @@ def evaluate_conll04(path: str | os.PathLike[str], nlp: Any) -> dict[str, Any]:
     golds = read_conll04(path)
     gold_entities = [s._replace(type=CONLL04_ENTITY_TYPES[s.type])
                      for g in golds for s in g.entities if s.type in CONLL04_ENTITY_TYPES]
-    gold_relations = [r._replace(type=CONLL04_RELATION_PREDICATES[r.type])
-                      for g in golds for r in g.relations
-                      if r.type in CONLL04_RELATION_PREDICATES]
-    predicates = _unique(CONLL04_RELATION_PREDICATES.values())
+    gold_relations = conll04_gold_relations(golds)
     predicted: list[Span] = []
     relations: list[SpanRelation] = []
     for result in run_pipeline(nlp, (g.document for g in golds)):
@@ -840,18 +893,9 @@ def evaluate_conll04(path: str | os.PathLike[str], nlp: Any) -> dict[str, Any]:
         for mention in result.mentions:
             type_ = CONLL04_CLASS_TYPES.get(mention.cls)
             if type_ is not None and mention.label != PRONOUN:
-                predicted.append(Span(doc, *conll04_bounds(mention), type_))
-        for relation in result.relations:
-            predicate = relation.predicate
-            # whoever leads an organisation works for it (CoNLL04's Work_For)
-            if (predicate == "leads" and relation.subject.cls == "Person"
-                    and relation.object.cls == "Organization"):
-                predicate = "memberOf"
-            if predicate in predicates:
-                relations.append(SpanRelation(
-                    doc, predicate, conll04_bounds(relation.subject),
-                    conll04_bounds(relation.object)))
-    relations = _unique(relations)
+                predicted.append(Span(doc, *conll04_bounds(mention, result.document.text),
+                                      type_))
+        relations += conll04_relations(result)
     entity_types = _unique(CONLL04_ENTITY_TYPES.values())
     return {
         "dataset": "conll04",
@@ -861,11 +905,7 @@ def evaluate_conll04(path: str | os.PathLike[str], nlp: Any) -> dict[str, Any]:
                               partial(score_spans, overlap=overlap))
             for criterion, overlap in (("exact", False), ("overlap", True))
         },
-        "relations": {
-            criterion: _table(gold_relations, relations, predicates,
-                              partial(score_relations, overlap=overlap))
-            for criterion, overlap in (("exact", False), ("overlap", True))
-        },
+        "relations": score_conll04_relations(gold_relations, relations),
     }
 
 

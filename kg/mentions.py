@@ -54,7 +54,7 @@ from kg.nouns import (
 from kg.spans import sentence_of, text_of, trimmed
 from kg.types import ActorClass, Mention, Sentence
 
-__all__ = ["LABEL_CLASSES", "NOMINAL", "is_country", "is_state", "mentions", "sentences"]
+__all__ = ["LABEL_CLASSES", "NOMINAL", "REFERENCE_CODE", "is_country", "is_state", "mentions", "sentences"]
 
 #: spaCy (OntoNotes) entity labels that name actors or places, and the class they map to.
 LABEL_CLASSES: dict[str, ActorClass] = {
@@ -107,7 +107,7 @@ def mentions(doc: Doc) -> Iterator[Mention]:
     ran across a heading or masked page furniture.
     """
     named = [m for m in _named_mentions(doc) if not _crosses_lines(m)]
-    named = _with_aliases(text_of(doc), _split_bylines(named))
+    named = _with_aliases(text_of(doc), _with_source_lines(doc, _split_bylines(named)))
     named = _with_town_and_state(text_of(doc), named)
     yield from named
     nominal = [m for m in _nominal_mentions(doc, named) if not _crosses_lines(m)]
@@ -197,6 +197,66 @@ def _split_bylines(named: list[Mention]) -> list[Mention]:
         split = _byline(mention) if mention.title is None and not mention.nominal else None
         out.extend(split or [mention])
     return out
+
+
+#: A monitoring service's reference code before a source line ("OW1102132994", "947N0051B").
+REFERENCE_CODE: re.Pattern[str] = re.compile(r"(?=(?:[A-Z]*\d){6})(?=\d*[A-Z])[A-Z0-9]{8,12}")
+_WORD = re.compile(r"[^\s]+")
+
+
+def _with_source_lines(doc: Doc, named: list[Mention]) -> list[Mention]:
+    """A wire-monitoring source line as the place and the source it names.
+
+    "OW1102132994 Beijing XINHUA in English 1313 GMT 11 Feb 94", "LD0506194194 Paris Radio
+    France International in French": after the reference code, a city or country of the
+    gazetteer, then the source's name up to the language ("in French") or the date. The two
+    replace whatever names the model read over the code, the place and the source ("LD1005194694
+    Berlin N-TV" as one person). See :func:`kg.relations.dateline_relations`.
+    """
+    text = text_of(doc)
+    added: list[Mention] = []
+    covered: list[tuple[int, int]] = []
+    for code in REFERENCE_CODE.finditer(text):
+        if (code.start() > 0 and not text[code.start() - 1].isspace()) or (
+                code.end() < len(text) and not text[code.end()].isspace()):
+            continue
+        line_end = text.find("\n", code.end())
+        words = list(_WORD.finditer(text, code.end(), len(text) if line_end < 0 else line_end))
+        stop = len(words)
+        for n, word in enumerate(words):
+            if any(ch.isdigit() for ch in word.group()) or word.group() in ("(", "--") or (
+                    word.group() == "in" and n + 1 < len(words)
+                    and words[n + 1].group()[:1].isupper() and words[n + 1].group().isalpha()
+                    and not words[n + 1].group().isupper()):
+                stop = n
+                break
+        words = words[:stop]
+        place = next((n for n in (3, 2, 1) if n < len(words) and _is_place(
+            text[words[0].start():words[n - 1].end()])), None)
+        if place is None or not words[place].group()[:1].isupper():
+            continue
+        spans = ((words[0].start(), words[place - 1].end()),
+                 (words[place].start(), words[-1].end()))
+        tokens = doc.char_span(spans[0][0], spans[1][1], alignment_mode="expand")
+        if tokens is None:
+            continue
+        sentence = sentence_of(tokens)
+        (a, b), (c, d) = spans
+        cls: ActorClass = "Country" if gazetteer.country(text[a:b]) else "Location"
+        added += [
+            Mention(a, b, text[a:b], cls, sentence, "GPE", name=text[a:b], strong=True),
+            Mention(c, d, text[c:d], "Organization", sentence, "ORG", name=text[c:d],
+                    strong=True),
+        ]
+        covered.append((code.start(), d))
+    if not added:
+        return named
+    kept = [m for m in named if not any(m.start < end and start < m.end for start, end in covered)]
+    return sorted(kept + added, key=lambda m: (m.start, -m.end))
+
+
+def _is_place(name: str) -> bool:
+    return bool(gazetteer.city(name) or gazetteer.country(name))
 
 
 def _byline(mention: Mention) -> list[Mention] | None:

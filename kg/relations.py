@@ -12,11 +12,15 @@ Rules over the dependency parse, one function per pattern, each yielding
   Aviation Administration spokesman John Leyden", "X is a member of Y");
 - :func:`nationality_relations`: a nationality adjective on an actor ("Taiwanese Vice
   President Hsiao Bi-khim", "Chinese criminal gangs");
-- :func:`place_relations`: a place in a larger place ("Albuquerque, N.M.", "Kosovo, Serbia")
-  and an organisation in a place ("the police in Kratie").
+- :func:`place_relations`: a place in a larger place ("Albuquerque, N.M.", "Kosovo, Serbia"),
+  an organisation in a place ("the police in Kratie") or at an address ("Fire Island
+  National Seashore, Patchogue, N.Y.");
+- :func:`dateline_relations`: a news agency in the city of its source line ("Moscow
+  ITAR-TASS", "Beijing XINHUA Domestic Service in Chinese").
 
 Precision comes first: a sentence that is too long, a list or has no verb
-(:func:`kg.frames.is_usable`) only gets the local title and nationality patterns, every
+(:func:`kg.frames.is_usable`) only gets the local patterns (titles, nationalities, a place
+and its region, source lines), every
 relation has argument classes that fit its predicate, and negated verbs say nothing.
 """
 
@@ -35,12 +39,14 @@ from kg.lexicon import (
     RELATION_VERBS,
     lemma,
 )
+from kg.mentions import REFERENCE_CODE as _REFERENCE_CODE
 from kg.types import ActorClass, Mention, Relation
 
 __all__ = [
     "MAX_SENTENCE_TOKENS",
     "PREDICATES",
     "SYMMETRIC",
+    "dateline_relations",
     "fits",
     "nationality_relations",
     "place_relations",
@@ -141,9 +147,12 @@ def relations(
         found: list[Found] = []
         found += title_relations(sent, index)
         found += nationality_relations(sent, index)
+        found += dateline_relations(sent, index)
         if is_usable(sent, max_tokens=max_tokens):
             found += verb_relations(sent, index)
             found += place_relations(sent, index)
+        else:
+            found += place_relations(sent, index, prepositions=False)
         yield from _best(found)
 
 
@@ -378,17 +387,28 @@ def _is_nationality(mention: Mention) -> bool:
 # ---------------------------------------------------------------- places
 
 
-def place_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
+def place_relations(sent: Span, index: MentionIndex, *,
+                    prepositions: bool = True) -> Iterator[Found]:
     """Places in places and organisations in places.
 
     - "Albuquerque, N.M.", "Anbar province, Iraq": a place, a comma and a country or
       region, not part of a list;
+    - "Fire Island National Seashore, Patchogue, N.Y.": an organisation, a comma and a town
+      with its state (an address): the organisation is in the town;
     - "the police in Kratie", "the Cambodian embassy in Bangkok": an organisation with
-      an ``in`` phrase naming a place (directly or as "the province of X").
+      an ``in`` phrase naming a place (directly or as "the province of X"); only with
+      ``prepositions`` (a parse of prose).
     """
     mentions = list(_mentions_in(sent, index))
     for first, second in pairwise(mentions):
-        if first.cls not in _PLACE or second.cls not in _PLACE or first.cls == "Country":
+        if first.cls == "Organization" and second.cls == "Location" and not first.nominal:
+            # an address: the town of a "Town, State" mention (which holds the town)
+            towns = [m for m in mentions if m.start == second.start and m.end < second.end
+                     and m.cls == "Location"]
+            if not towns:
+                continue
+            second = towns[0]
+        elif first.cls not in _PLACE or second.cls not in _PLACE or first.cls == "Country":
             continue
         if second.nominal:  # "Poipet, a town on the border": a description, not a place
             continue
@@ -405,6 +425,8 @@ def place_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
         if after is not None and after.lower_ in ("and", "or"):
             continue
         yield first, "locatedIn", second, 0.65
+    if not prepositions:
+        return
     for mention in mentions:
         if mention.cls not in ("Organization", "Location"):
             continue
@@ -416,6 +438,32 @@ def place_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
                 place = index.at(obj) or _of_place(obj, index)
                 if place is not None and place.cls in _PLACE:
                     yield mention, "locatedIn", place, 0.6
+
+
+def dateline_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """A news agency based in the city its source line opens with.
+
+    A place named right before an organisation, in a line without a verb ("Moscow ITAR-TASS",
+    "Cairo AL-AHALI") or right after a monitoring service's reference code, which may follow
+    the story's headline ("Qian Qichen Leaves Beijing for South Asian Tour OW2102114194
+    Beijing XINHUA in English 1127 GMT"; see :func:`kg.mentions.mentions`). A story's dateline
+    with the agency in brackets ("NEW ORLEANS (AP)") names where the story was filed, not where
+    the agency is, and says nothing.
+    """
+    mentions = _mentions_in(sent, index)
+    doc = sent.doc
+    for place, agency in pairwise(mentions):
+        if place.cls not in _PLACE or place.nominal or agency.cls != "Organization" \
+                or agency.nominal:
+            continue
+        a, b = index.spans[place], index.spans[agency]
+        if b.start != a.end:
+            continue
+        before = [t for t in doc[sent.start:a.start] if not t.is_space]
+        if before and _REFERENCE_CODE.fullmatch(before[-1].text) or not any(t.is_alpha for t in before) and not any(
+                t.pos_ in ("VERB", "AUX") for t in sent):
+            yield agency, "locatedIn", place, 0.7
+        return
 
 
 def _of_place(noun: Token, index: MentionIndex) -> Mention | None:

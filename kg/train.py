@@ -5,8 +5,10 @@ folders. Each text is parsed and read by our own pipeline, so the classifier lea
 the mentions it will see at run time: every pair of our mentions in one sentence, plus the
 gold mentions our pipeline missed, labelled with the gold relation whose two arguments
 overlap the pair's (:func:`labelled_pairs`). :func:`fit` trains the thinc model with a
-fixed seed; :func:`cross_validate_re3d` scores re3d by k-fold cross-validation over
-documents (each fold scored by a model that never saw it).
+fixed seed; :func:`cross_validate_re3d` and :func:`cross_validate_conll04` score re3d
+documents and CoNLL04 train sentences by k-fold cross-validation (each fold scored by a
+model that never saw it), the signal that features, thresholds and epochs are chosen by:
+CoNLL04 dev is never read.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,14 +29,17 @@ from kg.evaluate import (
     GoldDocument,
     SpanRelation,
     conll04_bounds,
+    conll04_gold_relations,
+    conll04_relations,
     re3d_relations,
     read_conll04,
     read_re3d,
+    score_conll04_relations,
     score_re3d_relations,
 )
 from kg.relclf import LABELS, NONE, RelationModel, candidates, label_of, using
 from kg.spans import text_of
-from kg.types import Mention, RelationCandidate, Sentence
+from kg.types import DocumentResult, Mention, RelationCandidate, Sentence
 
 __all__ = [
     "CONLL04_TRAIN_CLASSES",
@@ -46,6 +51,8 @@ __all__ = [
     "RE3D_TRAIN_PREDICATES",
     "Parsed",
     "TrainReport",
+    "cross_validate",
+    "cross_validate_conll04",
     "cross_validate_re3d",
     "fit",
     "labelled_pairs",
@@ -264,16 +271,67 @@ def _pairs(parsed: Iterable[Parsed]) -> list[Pair]:
     return [pair for p in parsed for pair in p.pairs]
 
 
+def cross_validate(parsed: Sequence[Parsed], extra: Sequence[Pair] = (), *,
+                   read: Callable[[DocumentResult], list[SpanRelation]],
+                   score: Callable[[list[SpanRelation]], dict[str, dict[str, Counts]]],
+                   folds: int = 5, seed: int = DEFAULT_SEED, epochs: int = DEFAULT_EPOCHS,
+                   length: int = DEFAULT_LENGTH) -> dict[str, dict[str, Counts]]:
+    """Score relations by k-fold cross-validation over documents.
+
+    Documents are dealt into ``folds`` folds (shuffled with ``seed``); each fold is read by
+    :func:`kg.build.analyse` with a model trained on ``extra`` and the other folds, and the
+    relations of all folds are scored together; the rules alone are scored too.
+
+    Parameters
+    ----------
+    parsed
+        The parsed documents (:func:`parse_dataset`).
+    extra
+        Pairs every fold is also trained on (the other dataset).
+    read
+        An analysed document -> its relations as the dataset names them.
+    score
+        The relations of every document -> named tables (``{"exact": table}``...).
+    folds, seed, epochs, length
+        The number of folds; see :func:`fit` for the others.
+
+    Returns
+    -------
+    dict
+        ``"rules, NAME"`` and ``"cross-validated, NAME"`` for each table NAME of ``score``:
+        the rules alone and rules with the classifier; each table category ->
+        :class:`~kg.evaluate.Counts`, ending with ``"micro"``.
+    """
+    from kg.build import analyse
+
+    order = list(range(len(parsed)))
+    random.Random(seed).shuffle(order)
+    fold_of = {i: n % folds for n, i in enumerate(order)}
+    tables: dict[str, dict[str, Counts]] = {}
+    for name in ("rules", "cross-validated"):
+        predicted = []
+        for k in range(folds):
+            held = [p for i, p in enumerate(parsed) if fold_of[i] == k]
+            if name == "rules":
+                model = None
+            else:
+                taught = [p for i, p in enumerate(parsed) if fold_of[i] != k]
+                model = fit([*extra, *_pairs(taught)], seed=seed, epochs=epochs, length=length)
+            with using(model):
+                for p in held:
+                    predicted += read(analyse(p.doc, p.gold.document, sections=p.sections))
+        for criterion, table in score(predicted).items():
+            tables[f"{name}, {criterion}"] = table
+    return tables
+
+
 def cross_validate_re3d(re3d: Sequence[Parsed], extra: Sequence[Pair] = (), *, folds: int = 5,
                         seed: int = DEFAULT_SEED, epochs: int = DEFAULT_EPOCHS,
                         length: int = DEFAULT_LENGTH,
                         gold: Sequence[SpanRelation] | None = None,
                         ) -> dict[str, dict[str, Counts]]:
-    """Score re3d relations by k-fold cross-validation over documents.
-
-    Documents are dealt into ``folds`` folds (shuffled with ``seed``); each fold is read by
-    :func:`kg.build.analyse` with a model trained on ``extra`` and the other folds, and
-    scored as ``kg eval re3d`` scores (arguments overlapping).
+    """Score re3d relations by k-fold cross-validation over documents, as ``kg eval re3d``
+    scores (arguments overlapping; see :func:`cross_validate`).
 
     Parameters
     ----------
@@ -282,7 +340,7 @@ def cross_validate_re3d(re3d: Sequence[Parsed], extra: Sequence[Pair] = (), *, f
     extra
         Pairs every fold is also trained on (CoNLL04 train).
     folds, seed, epochs, length
-        The number of folds; see :func:`fit` for the others.
+        See :func:`cross_validate`.
     gold
         The relations scored against; by default those of ``re3d`` (pass the ones read
         with ``kg eval re3d``'s confidence cut to score as it does).
@@ -290,34 +348,44 @@ def cross_validate_re3d(re3d: Sequence[Parsed], extra: Sequence[Pair] = (), *, f
     Returns
     -------
     dict
-        ``{"rules": table, "cross-validated": table}``: the rules alone and rules with the
-        classifier; each table category -> :class:`~kg.evaluate.Counts`, ending with
-        ``"micro"``.
+        ``{"rules, overlap": table, "cross-validated, overlap": table}``.
     """
-    from kg.build import analyse
-
-    order = list(range(len(re3d)))
-    random.Random(seed).shuffle(order)
-    fold_of = {i: n % folds for n, i in enumerate(order)}
     if gold is None:
         gold = [r for p in re3d for r in p.gold.relations]
-    gold = [r for r in gold if r.type in RE3D_RELATION_TYPES]
-    tables: dict[str, dict[str, Counts]] = {}
-    for name in ("rules", "cross-validated"):
-        predicted = []
-        for k in range(folds):
-            held = [p for i, p in enumerate(re3d) if fold_of[i] == k]
-            if name == "rules":
-                model = None
-            else:
-                taught = [p for i, p in enumerate(re3d) if fold_of[i] != k]
-                model = fit([*extra, *_pairs(taught)], seed=seed, epochs=epochs, length=length)
-            with using(model):
-                for p in held:
-                    result = analyse(p.doc, p.gold.document, sections=p.sections)
-                    predicted += re3d_relations(result)
-        tables[name] = score_re3d_relations(gold, predicted)
-    return tables
+    scored = [r for r in gold if r.type in RE3D_RELATION_TYPES]
+    return cross_validate(re3d, extra, read=re3d_relations,
+                          score=lambda predicted: {
+                              "overlap": score_re3d_relations(scored, predicted)},
+                          folds=folds, seed=seed, epochs=epochs, length=length)
+
+
+def cross_validate_conll04(conll04: Sequence[Parsed], extra: Sequence[Pair] = (), *,
+                           folds: int = 5, seed: int = DEFAULT_SEED,
+                           epochs: int = DEFAULT_EPOCHS,
+                           length: int = DEFAULT_LENGTH) -> dict[str, dict[str, Counts]]:
+    """Score CoNLL04 train relations by k-fold cross-validation over sentences, as ``kg
+    eval conll04`` scores (see :func:`cross_validate`): the held-out signal that choices
+    are made by, so that CoNLL04 dev stays unseen.
+
+    Parameters
+    ----------
+    conll04
+        The parsed CoNLL04 sentences (:func:`parse_dataset`).
+    extra
+        Pairs every fold is also trained on (re3d).
+    folds, seed, epochs, length
+        See :func:`cross_validate`.
+
+    Returns
+    -------
+    dict
+        ``"rules, exact"``, ``"rules, overlap"``, ``"cross-validated, exact"`` and
+        ``"cross-validated, overlap"`` tables.
+    """
+    gold = conll04_gold_relations(p.gold for p in conll04)
+    return cross_validate(conll04, extra, read=conll04_relations,
+                          score=lambda predicted: score_conll04_relations(gold, predicted),
+                          folds=folds, seed=seed, epochs=epochs, length=length)
 
 
 def _size(path: Path) -> int:
@@ -327,7 +395,8 @@ def _size(path: Path) -> int:
 def train(nlp: Any, out: str | os.PathLike[str], *, conll04: str | os.PathLike[str] | None = None,
           re3d: Sequence[str | os.PathLike[str]] = (), seed: int = DEFAULT_SEED,
           epochs: int = DEFAULT_EPOCHS, length: int = DEFAULT_LENGTH,
-          folds: int = 0) -> tuple[TrainReport, dict[str, dict[str, Counts]] | None]:
+          folds: int = 0,
+          ) -> tuple[TrainReport, dict[str, dict[str, dict[str, Counts]]] | None]:
     """Train the relation classifier on CoNLL04 and re3d and save it into ``out``.
 
     Parameters
@@ -343,13 +412,14 @@ def train(nlp: Any, out: str | os.PathLike[str], *, conll04: str | os.PathLike[s
     seed, epochs, length
         See :func:`fit`.
     folds
-        With 2 or more, also cross-validate re3d over that many folds (see
-        :func:`cross_validate_re3d`).
+        With 2 or more, also cross-validate each dataset over that many folds (see
+        :func:`cross_validate_re3d` and :func:`cross_validate_conll04`).
 
     Returns
     -------
     (TrainReport, dict or None)
-        What was trained, and the cross-validated re3d tables when ``folds`` >= 2.
+        What was trained, and when ``folds`` >= 2 the cross-validated tables by dataset
+        (``{"conll04": ..., "re3d": ...}``, the datasets given).
 
     Raises
     ------
@@ -363,6 +433,7 @@ def train(nlp: Any, out: str | os.PathLike[str], *, conll04: str | os.PathLike[s
     started = time.perf_counter()
     extra: list[Pair] = []
     documents = 0
+    conll: list[Parsed] = []
     if conll04 is not None:
         conll = parse_dataset(nlp, read_conll04(conll04), classes=CONLL04_TRAIN_CLASSES,
                               predicates=CONLL04_TRAIN_PREDICATES)
@@ -381,10 +452,15 @@ def train(nlp: Any, out: str | os.PathLike[str], *, conll04: str | os.PathLike[s
     report = TrainReport(documents=documents, pairs=len(pairs),
                          labels=Counter(label for _, label in pairs),
                          seconds=time.perf_counter() - started, bytes=_size(path), path=path)
-    tables = None
-    if folds >= 2 and parsed:
+    if folds < 2:
+        return report, None
+    tables: dict[str, dict[str, dict[str, Counts]]] = {}
+    if conll:
+        tables["conll04"] = cross_validate_conll04(conll, _pairs(parsed), folds=folds,
+                                                   seed=seed, epochs=epochs, length=length)
+    if parsed:
         scored = [r for g in read_re3d(re3d, min_confidence=DEFAULT_MIN_CONFIDENCE)
                   for r in g.relations]
-        tables = cross_validate_re3d(parsed, extra, folds=folds, seed=seed, epochs=epochs,
-                                     length=length, gold=scored)
+        tables["re3d"] = cross_validate_re3d(parsed, extra, folds=folds, seed=seed,
+                                             epochs=epochs, length=length, gold=scored)
     return report, tables

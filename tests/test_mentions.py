@@ -64,3 +64,19 @@ def test_a_town_and_its_state_are_one_place_and_two(nlp):
 def test_a_list_of_towns_is_no_town_in_a_state(nlp):
     anchors = {m.anchor for m in mentions(nlp("He toured Paris, London and Berlin last year."))}
     assert not any("," in a for a in anchors)
+
+
+def test_a_monitoring_source_line_is_a_place_and_a_source(nlp):
+    text = ("Qian Qichen Leaves Beijing for South Asian Tour OW2102114194 Beijing XINHUA in "
+            "English 1127 GMT 21 Feb 94")
+    found = [(m.anchor, m.cls) for m in mentions(nlp(text))]
+    assert found[-2:] == [("Beijing", "Location"), ("XINHUA", "Organization")], found
+    # the model's reading across the code ("LD1005194694 Berlin N-TV" as a person) gives way
+    found = [(m.anchor, m.cls) for m in mentions(nlp("LD1005194694 Berlin N-TV in German 1900 GMT"))]
+    assert ("Berlin", "Location") in found and ("N-TV", "Organization") in found, found
+    assert not any("LD1005194694" in anchor for anchor, _ in found), found
+
+
+def test_a_code_without_a_known_place_after_it_is_no_source_line(nlp):
+    found = {m.anchor for m in mentions(nlp("Flight BA0123456789 left London on Monday."))}
+    assert "London" in found and not any("BA0123456789" in a for a in found)

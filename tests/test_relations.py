@@ -110,3 +110,61 @@ def test_relations_carry_their_sentence_and_confidence(nlp) -> None:
                   if r.predicate == "fightsAgainst"]
     assert text[relation.sentence.start:relation.sentence.end] == "Russia attacked Ukraine."
     assert 0 < relation.confidence <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "obj"),
+    [
+        ("Moscow ITAR-TASS", "ITAR-TASS", "Moscow"),
+        ("Cairo AL-AHALI", "AL-AHALI", "Cairo"),
+        ("Fire Island National Seashore, Patchogue, N.Y.;", "Fire Island National Seashore",
+         "Patchogue"),
+        ("ROYAL OAK, Mich.", "ROYAL OAK", "Mich."),
+    ],
+    ids=["source-line", "source-line-caps", "address", "town-state-without-verb"],
+)
+def test_local_place_patterns_read_lines_without_a_verb(nlp, text: str, subject: str,
+                                                         obj: str) -> None:
+    found = read(nlp, text)
+    assert (subject, "locatedIn", obj) in found, found
+
+
+def test_an_address_relates_the_organisation_to_the_town_not_the_town_and_state(nlp) -> None:
+    found = read(nlp, "U.S. Coast Guard Training Center, Petaluma, Calif.;")
+    assert ("U.S. Coast Guard Training Center", "locatedIn", "Petaluma") in found, found
+    assert not any(o == "Petaluma, Calif." for _, _, o in found), found
+
+
+@pytest.mark.parametrize("text", ["NEW ORLEANS (AP)", "SAN FRANCISCO ( AP )",
+                                  "Russia Ukraine talks"])
+def test_a_story_dateline_or_headline_says_nothing(nlp, text: str) -> None:
+    # "NEW ORLEANS (AP)" is where the story was filed, not where the agency is
+    assert read(nlp, text) == set()
+
+
+def test_a_source_line_needs_the_place_first_and_no_verb(nlp) -> None:
+    assert not has(read(nlp, "Moscow said ITAR-TASS lied."), "ITAR-TASS", "locatedIn",
+                   "Moscow")
+
+
+def test_a_text_that_is_only_a_source_line_is_read_not_masked(nlp) -> None:
+    """A one-line text without prose has no page to be furniture of: it is parsed whole."""
+    from kg.build import analyse, parse
+    from kg.types import Document
+
+    [(doc, document, sections)] = list(parse(nlp, [Document(source="s", text="Cairo AL-AHALI")]))
+    assert doc.text == "Cairo AL-AHALI"
+    result = analyse(doc, document, sections=sections)
+    assert {(r.subject.anchor, r.predicate, r.object.anchor) for r in result.relations} >= {
+        ("AL-AHALI", "locatedIn", "Cairo")}
+
+
+def test_a_source_line_after_a_headline_and_a_reference_code(nlp) -> None:
+    found = read(nlp, "Qian Qichen Leaves Beijing for South Asian Tour OW2102114194 Beijing "
+                      "XINHUA in English 1127 GMT 21 Feb 94")
+    assert ("XINHUA", "locatedIn", "Beijing") in found, found
+
+
+def test_a_place_before_an_agency_in_prose_is_no_source_line(nlp) -> None:
+    assert not any(p == "locatedIn" for _, p, _ in read(
+        nlp, "Officials in Moscow ITAR-TASS said so."))

@@ -94,6 +94,11 @@ def test_kg_train_end_to_end(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "pairs" in result.output and "MB in" in result.output
     assert "cross-validated" in result.output
+    # a cross-validated figure for each dataset: CoNLL04 train is the signal choices are
+    # made by, so that CoNLL04 dev is never looked at
+    assert "conll04 relations, 2-fold cross-validated by CoNLL04 train sentence" in result.output
+    assert "re3d relations, 2-fold cross-validated by re3d document" in result.output
+    assert "cross-validated, exact" in result.output
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["labels"] == list(LABELS) and meta["seed"] == 0
     model = RelationModel.load(out)
@@ -188,3 +193,27 @@ def test_a_pair_that_names_a_gold_relation_exactly_takes_its_label(nlp) -> None:
         labels[pair.first.anchor, pair.second.anchor] = label
     assert labels["John Smith", "Staunton , Va."] == "livesIn>"
     assert labels["John Smith", "Staunton"] == NONE
+
+
+def test_cross_validated_conll04_scores_every_gold_relation_once(nlp) -> None:
+    from kg.evaluate import read_conll04
+    from kg.train import (
+        CONLL04_TRAIN_CLASSES,
+        CONLL04_TRAIN_PREDICATES,
+        cross_validate_conll04,
+        parse_dataset,
+    )
+
+    golds = read_conll04(DATA / "conll04.json")
+    parsed = parse_dataset(nlp, golds, classes=CONLL04_TRAIN_CLASSES,
+                           predicates=CONLL04_TRAIN_PREDICATES)
+    tables = cross_validate_conll04(parsed, folds=2, epochs=2)
+    assert set(tables) == {"rules, exact", "rules, overlap", "cross-validated, exact",
+                           "cross-validated, overlap"}
+    gold = sum(1 for g in golds for r in g.relations if r.type in CONLL04_TRAIN_PREDICATES)
+    for table in tables.values():
+        micro = table["micro"]
+        assert micro.tp + micro.fn == gold
+    exact, overlap = tables["cross-validated, exact"]["micro"], tables[
+        "cross-validated, overlap"]["micro"]
+    assert exact.tp <= overlap.tp
