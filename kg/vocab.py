@@ -102,6 +102,14 @@ class AKG(DefinedNamespace):
     secondName: URIRef
     sentenceCount: URIRef
     exampleSentence: URIRef
+    StatementEvidence: URIRef
+    evidenceOfSubjectMention: URIRef
+    statementEvidenceText: URIRef
+    statementEvidenceSource: URIRef
+    EventEvidence: URIRef
+    evidenceOfTrigger: URIRef
+    eventEvidenceText: URIRef
+    eventEvidenceSource: URIRef
 
 
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
