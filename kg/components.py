@@ -41,6 +41,10 @@ class GazetteerRuler:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._add(nlp, "GPE", gazetteer.country_names())
         self._add(nlp, "NORP", gazetteer.demonym_names())
+        # the city table (about 2 s to read) is loaded with the pipeline, not in the middle
+        # of the first document: worker processes forked later share it instead of each
+        # reading it again
+        gazetteer.city("")
 
     def _add(self, nlp: Language, label: str, names: Iterable[str]) -> None:
         self.matcher.add(label, [nlp.make_doc(name) for name in names])

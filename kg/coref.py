@@ -38,10 +38,13 @@ entity with the name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 from typing import Literal
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from kg.quotes import quotations, quote_spans
@@ -96,14 +99,15 @@ def pronoun_mentions(
     >>> [(m.anchor, doc.text[slice(*m.refers_to)]) for m in mentions(doc) if m.label == "PRON"]
     [('He', 'Hun Manet')]
     """
-    candidates = [t for t in doc if _is_pronoun(t)]
+    candidates = [t for t in _pronoun_words(doc) if _is_pronoun(t)]
     if not candidates:
         return
     mentions = sorted(mentions, key=lambda m: m.start)
     quotes = [(q.start, q.end) for q in quote_spans(text_of(doc))]
     speakers = _quote_speakers(doc, mentions, quotes)
     sents = list(doc.sents)
-    sent_of = {t.i: k for k, s in enumerate(sents) for t in s}
+    starts = [sent.start for sent in sents]
+    sent_of = {t.i: bisect_right(starts, t.i) - 1 for t in candidates}
     taken = [(m.start, m.end) for m in mentions]
     for token in candidates:
         start, end = token.idx, token.idx + len(token.text)
@@ -145,6 +149,13 @@ def pronoun_mentions(
             refers_to=(antecedent.start, antecedent.end) if antecedent else None,
             acting=token.dep_ in ("nsubj", "nsubjpass"),
         )
+
+
+def _pronoun_words(doc: Doc) -> list[Token]:
+    """The tokens whose lower-case form is one of the pronouns read (:data:`_ALL`), found in
+    the Doc's attribute array rather than by making a ``Token`` of every word."""
+    wanted = numpy.array([doc.vocab.strings[word] for word in _ALL], dtype=numpy.uint64)
+    return [doc[int(i)] for i in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), wanted))]
 
 
 def _is_pronoun(token: Token) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -181,9 +182,9 @@ def _event(token: Token, index: MentionIndex, base: date | None) -> Event | None
     if kind == "Arrest" and count is None and token.pos_ == "NOUN":
         count = _count_of(token)
     amount = _amount(amount_frame or frame, token)
-    when = _date(token, base)
     if not (agents or targets or places or count is not None or amount):
         return None
+    when = _date(token, base)  # dateparser is slow: only for the events kept
     return Event(
         kind=kind,
         trigger=(token.idx, token.idx + len(token.text)),
@@ -340,10 +341,17 @@ def _date(trigger: Token, base: date | None) -> str | None:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         if ent is None:
             continue
-        resolved = resolve_date(ent.text, base=base)
+        resolved = _resolved(ent.text, base)
         if resolved != ent.text or _datelike(ent.text):
             return resolved
     return None
+
+
+@lru_cache(maxsize=4096)
+def _resolved(text: str, base: date | None) -> str:
+    """:func:`kg.dates.resolve_date`, remembered: dateparser takes milliseconds a call, and a
+    corpus writes the same few expressions ("Wednesday", "last month") over and over."""
+    return resolve_date(text, base=base)
 
 
 _DATELIKE = re.compile(

@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from functools import cache
+from hashlib import blake2b
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -47,6 +48,7 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from kg.rdf import ntriples
 from kg.store import KGStore
 from kg.tallies import tallies_graph
 from kg.types import ACTOR_CLASSES
@@ -374,17 +376,25 @@ def _add_cooccurrences(graph: nx.MultiDiGraph, store: KGStore, mode: str) -> Non
     if mode == "none":
         return
     linked = {frozenset((u, v)) for u, v in graph.edges()}
+    # the weight counts each distinct (sentence, source) of a pair once: remembered by digest,
+    # not in the evidence list (a frequent pair of a large corpus has thousands, and searching
+    # a list for each was quadratic), which keeps only the first MAX_EVIDENCE
+    seen: dict[tuple[str, str], set[bytes]] = defaultdict(set)
     for row in store.query(_COOCCURRENCES):  # type: ignore[union-attr]
         a, b = row["a"].value, row["b"].value
         if a not in graph or b not in graph or (mode == "fallback" and {a, b} in linked):
             continue
+        text, source = row["text"].value, row["source"].value
+        key = blake2b(f"{len(text)}:{text}{source}".encode(), digest_size=16).digest()
+        pair = (a, b) if a <= b else (b, a)
+        if key in seen[pair]:
+            continue
+        seen[pair].add(key)
         data = _link(graph, a, b, CO_OCCURS, kind="co-occurrence", directed=False,
                      relation=CO_OCCURS)
-        if _add_evidence(data, row["text"].value, row["source"].value, cap=None):
-            data["weight"] += 1
-    for _, _, key, data in graph.edges(keys=True, data=True):
-        if key == CO_OCCURS:
-            data["evidence"] = data["evidence"][:MAX_EVIDENCE]
+        data["weight"] += 1
+        if len(data["evidence"]) < MAX_EVIDENCE:
+            data["evidence"].append({"sentence": text, "source": source})
 
 
 def actor_graph(
@@ -937,9 +947,9 @@ def analyse_store(
     graph = actor_graph(store, events=events, cooccurrence=cooccurrence)
     report = figures(graph, **options)
     report["parameters"]["graph"] = str(ANALYSIS_GRAPH)
-    written = figures_graph(graph)
-    written += tallies_graph(store)
-    store.add_graph(written, ANALYSIS_GRAPH)
+    # the two graphs as N-Triples text, one after the other: the store keeps each triple once,
+    # so this writes their union without copying one rdflib graph into the other
+    store.add_graph(ntriples(figures_graph(graph)) + ntriples(tallies_graph(store)), ANALYSIS_GRAPH)
     return graph, report
 
 

@@ -11,11 +11,14 @@ with its contract class and labelled.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from kg.types import (
     Document,
@@ -29,7 +32,21 @@ from kg.types import (
 )
 from kg.vocab import AKG, DOC_BASE, ENTITY_BASE, GEONAMES, ITSRDF, NIF, bind_namespaces
 
-__all__ = ["context_iri", "document_graph", "entity_iri", "event_iri", "span_iri", "statement_iri"]
+__all__ = [
+    "Triple",
+    "context_iri",
+    "document_graph",
+    "document_triples",
+    "entity_iri",
+    "event_iri",
+    "ntriples",
+    "span_iri",
+    "statement_iri",
+    "triples_graph",
+]
+
+#: One RDF triple of rdflib terms.
+Triple = tuple[Node, Node, Node]
 
 
 def context_iri(document: Document) -> URIRef:
@@ -62,9 +79,29 @@ def document_graph(result: DocumentResult) -> Graph:
     Returns
     -------
     rdflib.Graph
-        The document's triples, with the project prefixes bound.
+        The document's triples (:func:`document_triples`), with the project prefixes bound.
     """
-    graph = bind_namespaces(Graph())
+    return triples_graph(document_triples(result))
+
+
+def document_triples(result: DocumentResult) -> list[Triple]:
+    """The triples of one analysed document, each once, in the order they were made.
+
+    A list rather than an ``rdflib.Graph``: adding to a graph costs far more than making the
+    triple, and most documents' triples only go to the store (:func:`ntriples`); the graph
+    is made (:func:`triples_graph`) for the documents that are validated.
+
+    Parameters
+    ----------
+    result
+        The document with its sentences, mentions, entities and mention referents.
+
+    Returns
+    -------
+    list of (subject, predicate, object)
+        rdflib terms; no triple twice.
+    """
+    graph = _Triples()
     document = result.document
     context = context_iri(document)
     _add_context(graph, context, document)
@@ -79,10 +116,70 @@ def document_graph(result: DocumentResult) -> Graph:
         _add_mention(graph, context, mention, entities[result.referent[mention]])
     _add_relations(graph, context, result)
     _add_events(graph, context, result, entities)
+    return list(graph.triples)
+
+
+def triples_graph(triples: Iterable[Triple]) -> Graph:
+    """An ``rdflib.Graph`` of ``triples``, with the project prefixes bound."""
+    graph = bind_namespaces(Graph())
+    graph.addN((s, p, o, graph) for s, p, o in triples)
     return graph
 
 
-def _add_context(graph: Graph, context: URIRef, document: Document) -> None:
+class _Triples:
+    """Distinct triples in the order they were first added (what a graph would hold)."""
+
+    def __init__(self) -> None:
+        self.triples: dict[Triple, None] = {}
+
+    def add(self, triple: Triple) -> None:
+        self.triples[triple] = None
+
+
+# N-Triples escapes: quote, backslash and every control character (as ECHAR or UCHAR)
+_ESCAPES = {i: f"\\u{i:04X}" for i in range(0x20)} | {
+    ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+}
+
+
+def ntriples(triples: Iterable[Triple]) -> str:
+    """``triples`` as N-Triples text, one line each: what :meth:`kg.store.KGStore.replace_graphs`
+    hands to Oxigraph's parser, far faster than converting term by term in Python.
+
+    >>> print(ntriples([(URIRef("urn:x:a"), RDFS.label, Literal('say "hi"\\n'))]), end="")
+    <urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> "say \\"hi\\"\\n" .
+
+    Raises
+    ------
+    TypeError
+        For a term that is not an IRI, blank node or literal.
+    """
+    iris: dict[Node, str] = {}
+    lines = []
+    for s, p, o in triples:
+        lines.append(f"{_term(s, iris)} {_term(p, iris)} {_term(o, iris)} .\n")
+    return "".join(lines)
+
+
+def _term(term: Node, iris: dict[Node, str]) -> str:
+    if isinstance(term, URIRef):
+        found = iris.get(term)
+        if found is None:
+            found = iris[term] = f"<{term}>"
+        return found
+    if isinstance(term, Literal):
+        text = f'"{str(term).translate(_ESCAPES)}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^{_term(term.datatype, iris)}"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"cannot write RDF term {term!r} of type {type(term).__name__}")
+
+
+def _add_context(graph: _Triples, context: URIRef, document: Document) -> None:
     graph.add((context, RDF.type, NIF.Context))
     graph.add((context, NIF.isString, Literal(document.text)))
     graph.add((context, NIF.beginIndex, _index(0)))
@@ -99,7 +196,7 @@ def _add_context(graph: Graph, context: URIRef, document: Document) -> None:
         graph.add((context, DCTERMS.format, Literal(document.metadata["format"])))
 
 
-def _add_section(graph: Graph, context: URIRef, section: Section) -> None:
+def _add_section(graph: _Triples, context: URIRef, section: Section) -> None:
     node = span_iri(context, section.start, section.end)
     graph.add((node, RDF.type, AKG.Article))
     graph.add((node, NIF.referenceContext, context))
@@ -115,7 +212,7 @@ def _add_section(graph: Graph, context: URIRef, section: Section) -> None:
 
 
 def _add_sentence(
-    graph: Graph, context: URIRef, text: str, sentence: Sentence, sections: list[Section]
+    graph: _Triples, context: URIRef, text: str, sentence: Sentence, sections: list[Section]
 ) -> None:
     node = span_iri(context, sentence.start, sentence.end)
     for section in sections:
@@ -128,7 +225,7 @@ def _add_sentence(
     graph.add((node, NIF.anchorOf, Literal(text[sentence.start : sentence.end])))
 
 
-def _add_entity(graph: Graph, entity: Entity) -> None:
+def _add_entity(graph: _Triples, entity: Entity) -> None:
     node = entity_iri(entity.key)
     graph.add((node, RDF.type, AKG[entity.cls]))
     graph.add((node, RDFS.label, Literal(entity.label)))
@@ -142,7 +239,7 @@ def _add_entity(graph: Graph, entity: Entity) -> None:
         graph.add((node, OWL.sameAs, URIRef(f"{GEONAMES}{entity.geonameid}/")))
 
 
-def _add_mention(graph: Graph, context: URIRef, mention: Mention, entity: Entity) -> None:
+def _add_mention(graph: _Triples, context: URIRef, mention: Mention, entity: Entity) -> None:
     node = span_iri(context, mention.start, mention.end)
     graph.add((node, RDF.type, NIF.Phrase))
     graph.add((node, NIF.referenceContext, context))
@@ -154,7 +251,10 @@ def _add_mention(graph: Graph, context: URIRef, mention: Mention, entity: Entity
     graph.add((node, NIF.sentence, span_iri(context, *mention.sentence)))
 
 
+@lru_cache(maxsize=65536)
 def _index(value: int) -> Literal:
+    """An offset as a literal, remembered: making an rdflib Literal from a Python value costs
+    more than the rest of a triple, and offsets repeat from document to document."""
     return Literal(value, datatype=XSD.nonNegativeInteger)
 
 
@@ -173,7 +273,7 @@ def event_iri(context: URIRef, event: Event) -> URIRef:
     return URIRef(f"{context}#event={event.trigger[0]},{event.trigger[1]}")
 
 
-def _add_relations(graph: Graph, context: URIRef, result: DocumentResult) -> None:
+def _add_relations(graph: _Triples, context: URIRef, result: DocumentResult) -> None:
     """Each relation as a triple between entities, reified once per place it was read."""
     written = set(result.sentences)
     for relation in result.relations:
@@ -196,7 +296,7 @@ def _add_relations(graph: Graph, context: URIRef, result: DocumentResult) -> Non
 
 
 def _sentence_node(
-    graph: Graph, context: URIRef, result: DocumentResult, written: set[Sentence],
+    graph: _Triples, context: URIRef, result: DocumentResult, written: set[Sentence],
     sentence: Sentence,
 ) -> URIRef:
     if sentence not in written:
@@ -206,17 +306,19 @@ def _sentence_node(
 
 
 def _add_events(
-    graph: Graph, context: URIRef, result: DocumentResult, entities: dict[str, Entity]
+    graph: _Triples, context: URIRef, result: DocumentResult, entities: dict[str, Entity]
 ) -> None:
     """Each event as a node of its ``akg:Event`` subclass with its participants and figures,
     and its trigger word as a ``nif:Phrase`` that refers to it."""
     written = set(result.sentences)
     phrases = {(m.start, m.end) for m in result.mentions}
     text = result.document.text
+    made: set[URIRef] = set()
     for event in result.events:
         node = event_iri(context, event)
-        if (node, RDF.type, None) in graph:
+        if node in made:
             continue  # one event per trigger word
+        made.add(node)
         graph.add((node, RDF.type, getattr(AKG, event.kind)))
         roles = ((AKG.agent, event.agents), (AKG.target, event.targets),
                  (AKG.place, event.places))

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.types import Sentence
 
-__all__ = ["sentence_of", "text_of", "trimmed"]
+__all__ = ["keep_text", "sentence_of", "text_of", "trimmed"]
 
 _TEXT_KEY = "kg.text"
 
@@ -31,6 +31,21 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def keep_text(doc: Doc, text: str) -> Doc:
+    """Give ``doc`` its text for :func:`text_of`, when the caller already holds it (the text
+    the Doc was parsed from, which spaCy keeps character for character); return ``doc``.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not as long as ``doc``'s text.
+    """
+    if len(text) != (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0):
+        raise ValueError(f"a {len(text)}-character text is not the text of this Doc")
+    doc.user_data[_TEXT_KEY] = text
+    return doc
+
+
 def trimmed(span: Span) -> tuple[int, int] | None:
     """The character offsets of ``span`` without white space at either end; None if blank.
 
@@ -39,7 +54,7 @@ def trimmed(span: Span) -> tuple[int, int] | None:
     >>> trimmed(doc[:])
     (2, 18)
     """
-    raw = span.text
+    raw = text_of(span.doc)[span.start_char:span.end_char]  # span.text joins its tokens
     left = raw.lstrip()
     core = left.rstrip()
     if not core:

@@ -166,31 +166,39 @@ class KGStore:
             return cls.from_turtle(folder / "graph.ttl")
         raise StoreError(f"{folder}: neither {STORE_DIR}/ nor graph.ttl here (run 'kg build' first)")
 
-    def add_graph(self, graph: Graph, name: URIRef) -> None:
+    def add_graph(self, graph: Graph | str, name: URIRef) -> None:
         """Replace the named graph ``name`` with the triples of ``graph``, atomically."""
         self.replace_graphs(graph, name, [name])
 
-    def replace_graphs(self, graph: Graph, name: URIRef, old: Iterable[str]) -> None:
+    def replace_graphs(self, graph: Graph | str, name: URIRef, old: Iterable[str]) -> None:
         """Write ``graph`` as the named graph ``name``, dropping the graphs ``old``.
 
         One transaction: a reader (or a process killed half-way) sees either the old graphs
         or the new one, never a part of it.
+
+        Parameters
+        ----------
+        graph
+            An ``rdflib.Graph``, or its triples as N-Triples text (:func:`kg.rdf.ntriples`,
+            what a build's workers send): Oxigraph's parser reads the text, far faster than
+            converting rdflib terms one by one.
+        name
+            The named graph written (a document's ``nif:Context`` IRI).
+        old
+            Graphs dropped in the same transaction (older versions of the document).
         """
+        from kg.rdf import ntriples
+
+        text = graph if isinstance(graph, str) else ntriples(graph)
         graph_name = ox.NamedNode(str(name))
         drops = [ox.NamedNode(str(g)) for g in {*map(str, old), str(name)}]
         drops = [g for g in drops if self.store.contains_named_graph(g)]
-        triples = [
-            ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-            for s, p, o in graph
-        ]
         if not drops:  # one transaction: the named graph and its copy in the union
-            self.store.extend(
-                [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples]
-                + [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-            )
+            # every N-Triples line ends with " .\n" (a newline in a literal is escaped)
+            self.store.load(text.replace(" .\n", f" {graph_name} .\n") + text,
+                            format=ox.RdfFormat.N_QUADS)
             return
         # The drops and INSERT DATA in one SPARQL Update: Oxigraph applies it as one transaction.
-        text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
         operations = [_drop(g) for g in drops]
         operations.append(f"INSERT DATA {{ {text}\n GRAPH {graph_name} {{ {text} }} }}")
         self.store.update(" ;\n".join(operations))

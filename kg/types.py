@@ -20,6 +20,7 @@ __all__ = [
     "DocumentResult",
     "Entity",
     "Event",
+    "EvidenceRow",
     "IngestError",
     "Mention",
     "MentionRow",
@@ -220,8 +221,9 @@ class DocumentOutcome(NamedTuple):
     """One document after the per-document stages: what the store and the report need.
 
     This is what a worker process (or a Dask worker) sends back, so it holds no ``Doc`` and
-    not the text: the document's ``graph`` (an ``rdflib.Graph``, None when ``error`` says why
-    the document could not be analysed), its ``context`` IRI (the graph's name), counts, the
+    not the text: the document's ``graph`` (its triples as N-Triples text, see
+    :func:`kg.rdf.ntriples`, or an ``rdflib.Graph``; None when ``error`` says why the document
+    could not be analysed), its ``context`` IRI (the graph's name), counts, the
     shape ``violations`` found (empty when it was not validated) and the seconds per stage.
     """
 
@@ -236,6 +238,24 @@ class DocumentOutcome(NamedTuple):
     violations: tuple[str, ...] = ()
     error: str | None = None
     seconds: dict[str, float] = {}  # noqa: RUF012  (read only; outcomes pass their own)
+
+
+class EvidenceRow(NamedTuple):
+    """Where a mention was read (:func:`kg.tallies.read_evidence`): pyoxigraph terms.
+
+    ``mention`` is an ``akg:subjectMention`` of a statement (``event`` false) or an
+    ``akg:trigger`` of an event (``event`` true); ``text`` is an ``nif:anchorOf`` of its
+    ``nif:sentence`` (``sentence``), ``source`` a ``dcterms:source`` of its
+    ``nif:referenceContext`` (``document``); a pair is None when the store has none, as an
+    ``OPTIONAL`` leaves it unbound.
+    """
+
+    event: bool
+    mention: Any
+    sentence: Any
+    text: Any
+    document: Any
+    source: Any
 
 
 class MentionRow(NamedTuple):

@@ -22,6 +22,7 @@ from spacy.language import Language
 
 from kg.longtext import DEFAULT_MAX_CHARS
 from kg.types import Document, DocumentOutcome
+from kg.validate import Validator
 
 __all__ = ["ProcessRunner", "chunked", "in_order"]
 
@@ -63,10 +64,9 @@ def in_order(submit: Callable[[Any], Any], result: Callable[[Any], list[Any]],
         yield from result(pending.popleft())
 
 
-def _start(nlp: Language, max_chars: int) -> None:
-    from kg.validate import Validator
-
-    _STATE.update(nlp=nlp, max_chars=max_chars, validator=Validator())
+def _start(nlp: Language, max_chars: int, validator: Validator | None) -> None:
+    _STATE.update(nlp=nlp, max_chars=max_chars,
+                  validator=validator if validator is not None else Validator())
 
 
 def _work(chunk: list[tuple[Document, bool]]) -> list[DocumentOutcome]:
@@ -89,6 +89,9 @@ class ProcessRunner:
         Documents per task: each worker parses a chunk with ``nlp.pipe``.
     max_chars
         As for :func:`kg.build.parse`.
+    validate
+        Whether some documents will be validated: the SHACL validator is then prepared
+        (shapes parsed, pySHACL imported) before the workers fork, so they share it.
 
     Raises
     ------
@@ -97,19 +100,21 @@ class ProcessRunner:
     """
 
     def __init__(self, nlp: Language, *, processes: int = 2, chunk_size: int = 4,
-                 max_chars: int = DEFAULT_MAX_CHARS) -> None:
+                 max_chars: int = DEFAULT_MAX_CHARS, validate: bool = True) -> None:
         if processes < 1 or chunk_size < 1:
             raise ValueError(f"processes and chunk_size must be at least 1, not "
                              f"{processes} and {chunk_size}")
         self.nlp, self.processes, self.chunk_size = nlp, processes, chunk_size
-        self.max_chars = max_chars
+        self.max_chars, self.validate = max_chars, validate
 
     def __call__(self, items: Iterable[tuple[Document, bool]]) -> Iterator[DocumentOutcome]:
         """Outcomes of ``items``, in input order."""
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         context = mp.get_context(method)
+        # forked workers inherit a prepared validator; spawned ones make their own
+        validator = Validator().prepare() if method == "fork" and self.validate else None
         with context.Pool(self.processes, initializer=_start,
-                          initargs=(self.nlp, self.max_chars)) as pool:
+                          initargs=(self.nlp, self.max_chars, validator)) as pool:
             yield from in_order(
                 lambda chunk: pool.apply_async(_work, (chunk,)),
                 lambda handle: handle.get(),

@@ -204,7 +204,7 @@ def test_expected_documents_counts_files_and_jsonl_lines(fixture_corpus):
 
 
 def test_validation_modes():
-    assert [i for i in range(45) if is_sampled(i, "sample")] == [*range(20), 20, 40]
+    assert [i for i in range(250) if is_sampled(i, "sample")] == [*range(10), 100, 200]
     assert all(is_sampled(i, "all") for i in range(45))
     assert not any(is_sampled(i, "none") for i in range(45))
     with pytest.raises(ValueError, match="'all', 'sample' or 'none'"):
@@ -256,3 +256,49 @@ def test_a_page_the_segmenter_fails_on_is_parsed_whole(nlp, monkeypatch):
     [(doc, _, sections)] = list(parse(nlp, [Document(source="a.txt", text=text)]))
     assert doc.text == text and sections == []
     assert "Hun Manet" in [ent.text for ent in doc.ents]
+
+
+# ------------------------------------------------------------- store writes as N-Triples text
+
+_AWKWARD = ['say "hi"\\n', "a\nb\r\nc\td", "nul \x00 bell \x07 esc \x1b", "line\u2028sep \u00e9 \U0001f600",
+            "back\\slash", "", " . \n"]
+
+
+def test_ntriples_text_stores_the_terms_that_converting_them_one_by_one_stores():
+    from decimal import Decimal
+
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from kg.rdf import ntriples
+    from kg.store import to_oxigraph
+
+    s, p = URIRef("urn:x:s"), URIRef("urn:x:p")
+    objects = [Literal(text) for text in _AWKWARD] + [
+        Literal(7, datatype=XSD.nonNegativeInteger), Literal(Decimal("0.85")),
+        Literal("2025-07", datatype=XSD.gYearMonth), Literal("Phnom Penh", lang="km"),
+        URIRef("urn:x:o#char=1,2")]
+    triples = [(s, p, o) for o in objects]
+    from_text = ox.Store()
+    from_text.load(ntriples(triples), format=ox.RdfFormat.N_TRIPLES)
+    one_by_one = ox.Store()
+    one_by_one.extend(ox.Quad(to_oxigraph(a), to_oxigraph(b), to_oxigraph(c)) for a, b, c in triples)
+    assert len(from_text) == len(objects)
+    assert set(from_text) == set(one_by_one)
+
+
+def test_store_writer_writes_in_order_and_reports_a_failed_write():
+    from rdflib import URIRef
+
+    from kg.store import KGStore
+    from kg.writer import StoreWriter
+
+    store = KGStore()
+    with StoreWriter(store, backlog=2) as writer:
+        for i in range(5):
+            writer.put(f'<urn:x:doc{i}> <urn:x:p> "{i}" .\n', URIRef(f"urn:x:doc{i}"))
+    assert writer.written == 5 and len(store.store) == 10  # each graph and its copy in the union
+    with pytest.raises(SyntaxError), StoreWriter(store) as writer:
+        writer.put("<urn:x:a> not N-Triples", URIRef("urn:x:bad"))
+    assert writer.written == 0
