@@ -110,7 +110,9 @@ def mentions(doc: Doc) -> Iterator[Mention]:
     named = _with_aliases(text_of(doc), _with_source_lines(doc, _split_bylines(named)))
     named = _with_town_and_state(text_of(doc), named)
     yield from named
-    nominal = [m for m in _nominal_mentions(doc, named) if not _crosses_lines(m)]
+    spans = {(m.start, m.end) for m in named}  # a phrase is one mention of one entity
+    nominal = [m for m in _nominal_mentions(doc, named)
+               if not _crosses_lines(m) and (m.start, m.end) not in spans]
     yield from nominal
     bodies = list(_capitalised_bodies(doc, [(m.start, m.end) for m in named + nominal]))
     yield from bodies

@@ -80,3 +80,12 @@ def test_a_monitoring_source_line_is_a_place_and_a_source(nlp):
 def test_a_code_without_a_known_place_after_it_is_no_source_line(nlp):
     found = {m.anchor for m in mentions(nlp("Flight BA0123456789 left London on Monday."))}
     assert "London" in found and not any("BA0123456789" in a for a in found)
+
+
+def test_a_title_the_model_reads_into_a_name_is_one_mention(nlp):
+    # the name with its title is a named mention; the title rule finds the same span as a
+    # description: one phrase must stay one mention (itsrdf:taIdentRef exactly once)
+    text = ("Minister for the Middle East Tobias Lima marks one year since Yazidi plight on "
+            "Mount Sinjar at the hands of ISIL.\n\nSpeaking today Mr Lima said:")
+    spans = [(m.start, m.end) for m in mentions(nlp(text)) if m.label != "PRON"]
+    assert len(spans) == len(set(spans))
