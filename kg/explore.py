@@ -29,17 +29,21 @@ import random
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import networkx as nx
 from pyvis.network import Network
 
 from kg.network import CO_OCCURS, MAX_EVIDENCE
 from kg.types import ACTOR_CLASSES
+
+#: Where the page's data goes in the rendered template (a string no text can hold).
+_DATA_MARK = "\x00graph-data\x00"
 
 __all__ = [
     "CLASS_COLORS",
@@ -131,14 +135,19 @@ def write_explorer(
     legend = [(cls, data["options"]["groups"][cls]["color"]["background"], counts[cls])
               for cls in data["classes"]]
     lib = files("pyvis").joinpath(_VIS_DIR)
+    # the data is written into the page piece by piece where the template has _DATA_MARK: at
+    # 10,000 documents its JSON is over 300 MB, and one string of it plus the escaped copies
+    # and the rendered page took more than a gigabyte
     html = _TEMPLATES.get_template("explorer.html").render(
         title=title,
         data=data,
+        graph_data=markupsafe.Markup(_DATA_MARK),
         legend=legend,
         vis_js=_raw_text(lib.joinpath("vis-network.min.js").read_text("utf-8"), "script"),
         vis_css=_raw_text(lib.joinpath("vis-network.css").read_text("utf-8"), "style"),
     )
-    return _write_atomic(Path(path), html)
+    head, tail = html.split(_DATA_MARK)
+    return _write_atomic(Path(path), [head, *_safe_json(data), tail])
 
 
 def explorer_data(graph: nx.Graph, *, top: int | None = None) -> dict[str, Any]:
@@ -356,13 +365,44 @@ def _raw_text(text: str, tag: str) -> str:
     return re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
-def _write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
+def _safe_json(data: Any, depth: int = 2) -> Iterator[str]:
+    r"""``data`` as Jinja's ``|tojson`` writes it (keys sorted; ``<``, ``>``, ``&``, ``'``
+    escaped, so the text cannot close its ``<script>``), in pieces: the items of the lists
+    and dicts ``depth`` levels down are encoded one at a time.
+
+    >>> "".join(_safe_json({"b": ["<i>", {"y": 1, "x": "'"}], "a": {}}))
+    '{"a": {}, "b": ["\\u003ci\\u003e", {"x": "\\u0027", "y": 1}]}'
+    """
+    if depth and isinstance(data, list) and data:
+        yield "["
+        for i, item in enumerate(data):
+            if i:
+                yield ", "
+            yield from _safe_json(item, depth - 1)
+        yield "]"
+    elif depth and isinstance(data, dict) and data and all(isinstance(k, str) for k in data):
+        yield "{"
+        for i, key in enumerate(sorted(data)):
+            yield f"{', ' if i else ''}{_escape_json(json.dumps(key))}: "
+            yield from _safe_json(data[key], depth - 1)
+        yield "}"
+    else:
+        yield _escape_json(json.dumps(data, sort_keys=True))
+
+
+def _escape_json(text: str) -> str:
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027"))
+
+
+def _write_atomic(path: Path, text: str | Iterable[str]) -> Path:
+    """Write ``text`` (a string, or its pieces in order) to a temporary file beside ``path``,
+    then rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.writelines([text] if isinstance(text, str) else text)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

@@ -37,10 +37,10 @@ of :mod:`kg.tallies` that the saved queries read.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
 from hashlib import blake2b
-from itertools import pairwise
+from itertools import chain, islice, pairwise
 from typing import Any, Literal
 
 import networkx as nx
@@ -50,7 +50,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.rdf import ntriples
 from kg.store import KGStore
-from kg.tallies import tallies_graph
+from kg.tallies import tally_triples
 from kg.types import ACTOR_CLASSES
 from kg.vocab import AKG, bind_namespaces
 
@@ -68,6 +68,7 @@ __all__ = [
     "communities",
     "components",
     "cooccurrence_graph",
+    "figure_triples",
     "figures",
     "figures_graph",
     "find_node",
@@ -248,9 +249,24 @@ def _add_evidence(
     return True
 
 
-def _value(row: Any, name: str) -> str | None:
+def _value(row: Any, name: str, strings: dict[str, str]) -> str | None:
+    """The value of ``row[name]`` (None when unbound), one string object per distinct value.
+
+    ``strings`` is the table of strings already read: a sentence is evidence of many nodes
+    and links, and an IRI is named by many rows; sharing one object per value keeps the
+    projection of a large store in a fraction of the memory.
+    """
     term = row[name]
-    return None if term is None else str(term.value)
+    if term is None:
+        return None
+    value = str(term.value)
+    return strings.setdefault(value, value)
+
+
+def _spo(row: Any, strings: dict[str, str]) -> tuple[str, str, str]:
+    """``(?s, ?p, ?o)`` of a row, as :func:`_value` shares them."""
+    s, p, o = (str(row[name].value) for name in ("s", "p", "o"))
+    return strings.setdefault(s, s), strings.setdefault(p, p), strings.setdefault(o, o)
 
 
 def _entity_nodes(store: KGStore) -> tuple[dict[str, dict[str, Any]], set[str]]:
@@ -287,16 +303,15 @@ def _link(graph: nx.MultiDiGraph, u: str, v: str, key: str, *, kind: str, direct
     return data
 
 
-def _add_relations(graph: nx.MultiDiGraph, store: KGStore) -> None:
+def _add_relations(graph: nx.MultiDiGraph, store: KGStore, strings: dict[str, str]) -> None:
     symmetric = _ontology()[1]
     statements: dict[str, tuple[str, str, str]] = {}
     evidence: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
     for row in store.query(_STATEMENTS):  # type: ignore[union-attr]
         st = str(row["st"].value)
-        statements[st] = (row["s"].value, row["p"].value, row["o"].value)
-        evidence[st].append((_value(row, "text"), _value(row, "source")))
-    asserted = {(r["s"].value, r["p"].value, r["o"].value)
-                for r in store.query(_ASSERTED)}  # type: ignore[union-attr]
+        statements[st] = _spo(row, strings)
+        evidence[st].append((_value(row, "text", strings), _value(row, "source", strings)))
+    asserted = {_spo(r, strings) for r in store.query(_ASSERTED)}  # type: ignore[union-attr]
     counted: Counter[tuple[str, str, str]] = Counter(statements.values())
     for s, p, o in sorted(asserted | set(counted)):
         if p in _NOT_RELATIONS or not p.startswith(_AKG) or s not in graph or o not in graph:
@@ -317,10 +332,11 @@ def _add_relations(graph: nx.MultiDiGraph, store: KGStore) -> None:
 
 
 def _add_events(graph: nx.MultiDiGraph, store: KGStore, event_types: set[str],
-                mode: str) -> None:
+                mode: str, strings: dict[str, str]) -> None:
     roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in store.query(_EVENTS):  # type: ignore[union-attr]
-        roles[row["ev"].value][_ROLES[row["role"].value]].append(row["x"].value)
+        roles[_value(row, "ev", strings)][_ROLES[row["role"].value]].append(  # type: ignore[index]
+            _value(row, "x", strings))  # type: ignore[arg-type]
     if not roles or mode == "drop":
         return
     types: dict[str, set[str]] = defaultdict(set)
@@ -333,7 +349,8 @@ def _add_events(graph: nx.MultiDiGraph, store: KGStore, event_types: set[str],
         labels[row["ev"].value] = row["l"].value
     evidence: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
     for row in store.query(_EVENT_EVIDENCE):  # type: ignore[union-attr]
-        evidence[row["ev"].value].append((_value(row, "text"), _value(row, "source")))
+        evidence[row["ev"].value].append((_value(row, "text", strings),
+                                          _value(row, "source", strings)))
     for event in sorted(roles):
         kind = _event_type(types.get(event, set()))
         part = {role: sorted({x for x in xs if x in graph and x != event})
@@ -372,24 +389,27 @@ def _event_type(types: set[str]) -> str:
     return min((_local(t) for t in specific), default="Event")
 
 
-def _add_cooccurrences(graph: nx.MultiDiGraph, store: KGStore, mode: str) -> None:
+def _add_cooccurrences(graph: nx.MultiDiGraph, store: KGStore, mode: str,
+                       strings: dict[str, str]) -> None:
     if mode == "none":
         return
     linked = {frozenset((u, v)) for u, v in graph.edges()}
-    # the weight counts each distinct (sentence, source) of a pair once: remembered by digest,
-    # not in the evidence list (a frequent pair of a large corpus has thousands, and searching
-    # a list for each was quadratic), which keeps only the first MAX_EVIDENCE
-    seen: dict[tuple[str, str], set[bytes]] = defaultdict(set)
+    # the weight counts each distinct (sentence, source) of a pair once: remembered by digest
+    # of the pair, sentence and source in one set, not in the evidence list (a frequent pair
+    # of a large corpus has thousands, and searching a list for each was quadratic), which
+    # keeps only the first MAX_EVIDENCE; one set, not one per pair, as most pairs have one
+    seen: set[bytes] = set()
     for row in store.query(_COOCCURRENCES):  # type: ignore[union-attr]
         a, b = row["a"].value, row["b"].value
         if a not in graph or b not in graph or (mode == "fallback" and {a, b} in linked):
             continue
-        text, source = row["text"].value, row["source"].value
-        key = blake2b(f"{len(text)}:{text}{source}".encode(), digest_size=16).digest()
+        text, source = _value(row, "text", strings), _value(row, "source", strings)
         pair = (a, b) if a <= b else (b, a)
-        if key in seen[pair]:
+        key = blake2b(f"{pair[0]}\x00{pair[1]}\x00{len(text)}:{text}{source}".encode(),  # type: ignore[arg-type]
+                      digest_size=16).digest()
+        if key in seen:
             continue
-        seen[pair].add(key)
+        seen.add(key)
         data = _link(graph, a, b, CO_OCCURS, kind="co-occurrence", directed=False,
                      relation=CO_OCCURS)
         data["weight"] += 1
@@ -447,12 +467,14 @@ def actor_graph(
     nodes, event_types = _entity_nodes(store)
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(sorted(nodes.items()))
+    strings: dict[str, str] = {}  # one object per distinct string read (see _value)
     for row in store.query(_NODE_EVIDENCE):  # type: ignore[union-attr]
         if row["e"].value in graph:
-            _add_evidence(graph.nodes[row["e"].value], row["text"].value, row["source"].value)
-    _add_relations(graph, store)
-    _add_events(graph, store, event_types, events)
-    _add_cooccurrences(graph, store, cooccurrence)
+            _add_evidence(graph.nodes[row["e"].value], _value(row, "text", strings),
+                          _value(row, "source", strings))
+    _add_relations(graph, store, strings)
+    _add_events(graph, store, event_types, events, strings)
+    _add_cooccurrences(graph, store, cooccurrence, strings)
     graph.graph.update(events=events, cooccurrence=cooccurrence)
     return graph
 
@@ -474,10 +496,12 @@ def cooccurrence_graph(store: KGStore) -> nx.Graph:
     nodes, _ = _entity_nodes(store)
     multi = nx.MultiDiGraph()
     multi.add_nodes_from(sorted(nodes.items()))
+    strings: dict[str, str] = {}
     for row in store.query(_NODE_EVIDENCE):  # type: ignore[union-attr]
         if row["e"].value in multi:
-            _add_evidence(multi.nodes[row["e"].value], row["text"].value, row["source"].value)
-    _add_cooccurrences(multi, store, "always")
+            _add_evidence(multi.nodes[row["e"].value], _value(row, "text", strings),
+                          _value(row, "source", strings))
+    _add_cooccurrences(multi, store, "always", strings)
     graph = nx.Graph()
     graph.add_nodes_from(multi.nodes(data=True))
     graph.add_edges_from((u, v, d) for u, v, d in multi.edges(data=True))
@@ -887,6 +911,18 @@ def top_nodes(analysis: dict[str, Any], n: int = 10, *, by: str = "pagerank"
 # --------------------------------------------------------------------------------------------
 
 
+def figure_triples(graph: nx.Graph) -> Iterator[tuple[URIRef, URIRef, RDFLiteral]]:
+    """The triples of :func:`figures_graph`, yielded one at a time."""
+    for node, data in graph.nodes(data=True):
+        iri = URIRef(str(node))
+        yield iri, AKG.degree, RDFLiteral(int(data["degree"]), datatype=XSD.integer)
+        yield (iri, AKG.pageRank,
+               RDFLiteral(min(1.0, max(0.0, float(data["pagerank"]))), datatype=XSD.double))
+        yield (iri, AKG.betweenness,
+               RDFLiteral(max(0.0, float(data["betweenness"])), datatype=XSD.double))
+        yield iri, AKG.community, RDFLiteral(int(data["community"]), datatype=XSD.integer)
+
+
 def figures_graph(graph: nx.Graph) -> Graph:
     """The figures on the nodes of ``graph`` as RDF, one triple per node and figure.
 
@@ -909,15 +945,17 @@ def figures_graph(graph: nx.Graph) -> Graph:
     8
     """
     rdf = bind_namespaces(Graph())
-    for node, data in graph.nodes(data=True):
-        iri = URIRef(str(node))
-        rdf.add((iri, AKG.degree, RDFLiteral(int(data["degree"]), datatype=XSD.integer)))
-        rdf.add((iri, AKG.pageRank,
-                 RDFLiteral(min(1.0, max(0.0, float(data["pagerank"]))), datatype=XSD.double)))
-        rdf.add((iri, AKG.betweenness,
-                 RDFLiteral(max(0.0, float(data["betweenness"])), datatype=XSD.double)))
-        rdf.add((iri, AKG.community, RDFLiteral(int(data["community"]), datatype=XSD.integer)))
+    for triple in figure_triples(graph):
+        rdf.add(triple)
     return rdf
+
+
+def _ntriple_lines(triples: Iterable[tuple[Any, Any, Any]], *, batch: int = 10_000
+                   ) -> Iterator[str]:
+    """``triples`` as N-Triples lines, made ``batch`` at a time."""
+    stream = iter(triples)
+    while part := list(islice(stream, batch)):
+        yield from ntriples(part).splitlines(keepends=True)
 
 
 def analyse_store(
@@ -926,9 +964,13 @@ def analyse_store(
 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Project, compute the figures and write them into ``store`` (graph :data:`ANALYSIS_GRAPH`).
 
-    The counts of :func:`kg.tallies.tallies_graph` (mentions per entity, per class and label,
-    per pair of labels), which the saved queries read, are written in the same graph, in the
-    same transaction.
+    The counts of :func:`kg.tallies.tally_triples` (mentions per entity, per class and label,
+    per pair of labels, evidence rows), which the saved queries read, are written in the same
+    graph. The graph is written a bounded part at a time
+    (:meth:`kg.store.KGStore.replace_derived_graph`), not in one transaction: at 10,000
+    documents it holds about 700,000 triples, and one transaction of them took gigabytes. A
+    process killed while it is written leaves a part of it, which the next ``kg build``,
+    ``kg add`` or ``kg remove`` replaces whole; the documents' graphs are never touched.
 
     Parameters
     ----------
@@ -947,9 +989,10 @@ def analyse_store(
     graph = actor_graph(store, events=events, cooccurrence=cooccurrence)
     report = figures(graph, **options)
     report["parameters"]["graph"] = str(ANALYSIS_GRAPH)
-    # the two graphs as N-Triples text, one after the other: the store keeps each triple once,
-    # so this writes their union without copying one rdflib graph into the other
-    store.add_graph(ntriples(figures_graph(graph)) + ntriples(tallies_graph(store)), ANALYSIS_GRAPH)
+    # the figures, then the counts, streamed as N-Triples into bounded transactions; the
+    # store keeps each triple once, so this writes their union
+    store.replace_derived_graph(
+        ANALYSIS_GRAPH, _ntriple_lines(chain(figure_triples(graph), tally_triples(store))))
     return graph, report
 
 

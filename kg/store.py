@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -28,6 +29,7 @@ from rdflib.term import Node
 from kg.vocab import NAMESPACES
 
 __all__ = [
+    "DERIVED_BATCH",
     "EXPORT_FORMATS",
     "STORE_DIR",
     "KGStore",
@@ -39,6 +41,10 @@ __all__ = [
 
 #: The store's folder inside an output folder of ``kg build``.
 STORE_DIR = "store"
+
+#: Triples per transaction when a derived graph (the analysis) is dropped or written: a
+#: million-triple graph in one transaction took over 6 GiB of Oxigraph's write buffers.
+DERIVED_BATCH = 50_000
 
 #: ``kg export`` formats: name -> (Oxigraph format, keeps named graphs).
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
@@ -210,6 +216,95 @@ class KGStore:
         if drops:
             self.store.update(" ;\n".join(_drop(g) for g in drops))
         return len(drops)
+
+    def replace_derived_graph(self, name: URIRef, lines: Iterable[str], *,
+                              batch: int = DERIVED_BATCH) -> int:
+        """Replace the named graph ``name`` with N-Triples ``lines``, a bounded part at a time.
+
+        For graphs computed from the others (the analysis graph), which can be large: the old
+        graph is dropped (:meth:`drop_derived_graph`), then ``lines`` are written ``batch`` at
+        a time, each part in one transaction (the named graph and its copy in the union), so
+        memory stays bounded however long ``lines`` runs. The replacement is not atomic: a
+        reader meanwhile, or a process killed half-way, sees a part of the graph; calling this
+        again (as every ``kg build``, ``kg add`` and ``kg remove`` does) drops that part first
+        and writes the graph whole.
+
+        Parameters
+        ----------
+        name
+            The graph replaced.
+        lines
+            Its triples as N-Triples lines, each ending with a newline (:func:`kg.rdf.ntriples`);
+            read once, lazily. A triple given twice is stored once.
+        batch
+            Lines per transaction.
+
+        Returns
+        -------
+        int
+            The number of lines read.
+        """
+        graph = ox.NamedNode(str(name))
+        self.drop_derived_graph(name, batch=batch)
+        count = 0
+        stream = iter(lines)
+        while part := list(islice(stream, batch)):
+            count += len(part)
+            text = "".join(part)
+            # every N-Triples line ends with " .\n" (a newline in a literal is escaped)
+            self.store.load(text.replace(" .\n", f" {graph} .\n") + text, format=ox.RdfFormat.N_QUADS)
+            self._flush_part()
+        return count
+
+    def drop_derived_graph(self, name: URIRef, *, batch: int = DERIVED_BATCH) -> int:
+        """Drop the named graph ``name`` and, from the union, its triples no other graph has.
+
+        ``batch`` triples at a time, each part in one transaction (a SPARQL ``DELETE DATA``
+        of the part from ``name`` and from the union), so memory stays bounded: one ``DROP``
+        of a million-triple graph took gigabytes. A process killed half-way leaves a part of
+        the graph, which the next call drops the same way.
+
+        Returns
+        -------
+        int
+            The number of triples dropped from ``name``.
+        """
+        graph = ox.NamedNode(str(name))
+        dropped = 0
+        while part := list(islice(self.store.quads_for_pattern(None, None, None, graph), batch)):
+            named: list[str] = []
+            union: list[str] = []
+            for quad in part:
+                subject, predicate, obj = quad.subject, quad.predicate, quad.object
+                only_here = not any(
+                    isinstance(other.graph_name, (ox.NamedNode, ox.BlankNode))
+                    and other.graph_name != graph
+                    for other in self.store.quads_for_pattern(subject, predicate, obj, None))
+                if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
+                    # DELETE DATA cannot name a blank node: quad by quad, the union first
+                    if only_here:
+                        self.store.remove(ox.Quad(subject, predicate, obj, ox.DefaultGraph()))
+                    self.store.remove(quad)
+                    continue
+                line = f"{subject} {predicate} {obj} ."  # terms print as N-Triples
+                named.append(line)
+                if only_here:
+                    union.append(line)
+            if named:
+                self.store.update(
+                    f"DELETE DATA {{ {chr(10).join(union)}\n GRAPH {graph} {{ {chr(10).join(named)} }} }}")
+            self._flush_part()
+            dropped += len(part)
+        if self.store.contains_named_graph(graph):
+            self.store.remove_graph(graph)
+        return dropped
+
+    def _flush_part(self) -> None:
+        """After each part of a derived graph: RocksDB's write buffers of an on-disk store
+        otherwise keep every part written (gigabytes for the analysis graph of 10,000
+        documents) until they are flushed."""
+        if self.path is not None:
+            self.store.flush()
 
     def clear(self) -> None:
         """Remove every graph and triple."""

@@ -2,7 +2,7 @@
 
 Oxigraph joins and groups at some microseconds a row; a question that counts over every
 mention (85,000 of them in the million-triple benchmark) cannot answer in 200 ms by SPARQL
-alone. :func:`tallies_graph` computes those counts in one pass over the store and
+alone. :func:`tally_triples` computes those counts in one pass over the store and
 :func:`kg.network.analyse_store` writes them into the analysis named graph beside the network
 figures, so they are recomputed by every ``kg build``, ``kg add`` and ``kg remove``. Each count
 is defined as the saved query in ``queries/`` that reads it used to compute it:
@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
@@ -61,6 +61,7 @@ __all__ = [
     "read_evidence",
     "read_mentions",
     "tallies_graph",
+    "tally_triples",
 ]
 
 #: Where name counts and name pairs are minted (inside the analysis graph's namespace).
@@ -95,7 +96,8 @@ _LABELS = "SELECT ?e ?label WHERE { ?e rdfs:label ?label }"
 _TYPES = "SELECT ?e ?class WHERE { ?e rdfs:label ?label ; a ?class }"
 
 
-def read_mentions(store: KGStore) -> tuple[list[MentionRow], dict[str, set[str]], dict[str, set[str]]]:
+def read_mentions(store: KGStore
+                  ) -> tuple[Iterator[MentionRow], dict[str, set[str]], dict[str, set[str]]]:
     """What the counts are made of: mention rows, labels by entity, ``akg:`` classes by entity.
 
     Parameters
@@ -108,17 +110,9 @@ def read_mentions(store: KGStore) -> tuple[list[MentionRow], dict[str, set[str]]
     tuple
         :class:`~kg.types.MentionRow` per mention and entity it names (entities and mentions
         that are IRIs only: ``STR()`` of a blank node fails in SPARQL, so the queries skip
-        them too); ``{entity IRI: labels}``; ``{entity IRI: akg: class IRIs}``.
+        them too), read lazily from the store as the iterator is consumed, once; ``{entity
+        IRI: labels}``; ``{entity IRI: akg: class IRIs}``.
     """
-    rows = []
-    for row in store.query(_MENTIONS):  # type: ignore[union-attr]
-        entity, doc, sentence = row["e"], row["doc"], row["s"]
-        if not isinstance(entity, ox.NamedNode):
-            continue
-        rows.append(MentionRow(
-            mention=str(row["m"]), entity=entity.value,
-            document=doc.value if isinstance(doc, ox.NamedNode) else None,
-            sentence=sentence.value if isinstance(sentence, ox.NamedNode) else None))
     labels: dict[str, set[str]] = defaultdict(set)
     for row in store.query(_LABELS):  # type: ignore[union-attr]
         if isinstance(row["e"], ox.NamedNode):
@@ -129,10 +123,25 @@ def read_mentions(store: KGStore) -> tuple[list[MentionRow], dict[str, set[str]]
         if isinstance(row["e"], ox.NamedNode) and isinstance(cls, ox.NamedNode) \
                 and cls.value.startswith(_AKG):
             classes[row["e"].value].add(cls.value)  # type: ignore[index]
-    return rows, dict(labels), dict(classes)
+    return _mention_rows(store), dict(labels), dict(classes)
 
 
-def read_evidence(store: KGStore) -> list[EvidenceRow]:
+def _mention_rows(store: KGStore) -> Iterator[MentionRow]:
+    """The rows of :func:`read_mentions`, one IRI string per entity, document and sentence
+    (shared by every row naming it: a large corpus repeats each many times)."""
+    shared: dict[str, str] = {}
+    for row in store.query(_MENTIONS):  # type: ignore[union-attr]
+        entity, doc, sentence = row["e"], row["doc"], row["s"]
+        if not isinstance(entity, ox.NamedNode):
+            continue
+        yield MentionRow(
+            mention=str(row["m"]), entity=shared.setdefault(entity.value, entity.value),
+            document=shared.setdefault(doc.value, doc.value) if isinstance(doc, ox.NamedNode) else None,
+            sentence=(shared.setdefault(sentence.value, sentence.value)
+                      if isinstance(sentence, ox.NamedNode) else None))
+
+
+def read_evidence(store: KGStore) -> Iterator[EvidenceRow]:
     """Where each mention a statement or event was read from lies: sentence text and source.
 
     Follows, for every object ``?m`` of ``akg:subjectMention`` and of ``akg:trigger``, the patterns
@@ -147,10 +156,10 @@ def read_evidence(store: KGStore) -> list[EvidenceRow]:
     store
         The knowledge graph.
 
-    Returns
-    -------
-    list of kg.types.EvidenceRow
-        The rows, in no particular order.
+    Yields
+    ------
+    kg.types.EvidenceRow
+        The rows, in no particular order, read as they are asked for.
     """
     index = store.store
 
@@ -163,15 +172,13 @@ def read_evidence(store: KGStore) -> list[EvidenceRow]:
         pairs = [(node, value) for node in objects(mention, first) for value in objects(node, second)]
         return pairs or [(None, None)]
 
-    rows: list[EvidenceRow] = []
     for event, link in _READ_FROM:
         mentions = {q.object for q in index.quads_for_pattern(None, link, None, _DEFAULT)}
         for mention in mentions:
             texts = chain(mention, _SENTENCE, _ANCHOR)
             for document, source in chain(mention, _CONTEXT, _SOURCE):
-                rows.extend(EvidenceRow(event, mention, sentence, text, document, source)
+                yield from (EvidenceRow(event, mention, sentence, text, document, source)
                             for sentence, text in texts)
-    return rows
 
 
 def count_mentions(
@@ -281,53 +288,77 @@ def _int(n: int) -> RDFLiteral:
     return RDFLiteral(n, datatype=XSD.integer)
 
 
-def tallies_graph(store: KGStore) -> Graph:
-    """The counts of ``store`` as RDF, for its analysis graph.
+def tally_triples(store: KGStore) -> Iterator[tuple[Any, Any, Any]]:
+    """The counts of ``store`` as RDF triples (rdflib terms), for its analysis graph.
+
+    Yielded as they are made, so that the analysis graph can be written a part at a time
+    (:meth:`kg.store.KGStore.replace_derived_graph`) without holding them all; the counts
+    are computed first, the evidence rows last. A triple may come twice (the store keeps it
+    once).
 
     Parameters
     ----------
     store
         The knowledge graph (its previous counts, if any, are not read).
 
-    Returns
-    -------
-    rdflib.Graph
+    Yields
+    ------
+    tuple
         ``akg:mentionCount``, ``akg:documentCount`` and ``akg:mentionRank`` on entities,
         ``akg:NameCount``, ``akg:NamePair``, ``akg:StatementEvidence`` and
         ``akg:EventEvidence`` nodes (see the module docstring).
     """
     tallies = count_mentions(*read_mentions(store))
-    rdf = bind_namespaces(Graph())
     for entity, n in tallies.mentions.items():
-        rdf.add((URIRef(entity), AKG.mentionCount, _int(n)))
+        yield URIRef(entity), AKG.mentionCount, _int(n)
     for entity, n in tallies.documents.items():
-        rdf.add((URIRef(entity), AKG.documentCount, _int(n)))
+        yield URIRef(entity), AKG.documentCount, _int(n)
     for entity, n in tallies.rank.items():
-        rdf.add((URIRef(entity), AKG.mentionRank, _int(n)))
+        yield URIRef(entity), AKG.mentionRank, _int(n)
     for (cls, name), n in tallies.names.items():
         node = _iri("name", cls, name)
-        rdf.add((node, RDF.type, AKG.NameCount))
-        rdf.add((node, AKG.countedClass, URIRef(cls)))
-        rdf.add((node, AKG.name, RDFLiteral(name)))
-        rdf.add((node, AKG.mentionCount, _int(n)))
+        yield node, RDF.type, AKG.NameCount
+        yield node, AKG.countedClass, URIRef(cls)
+        yield node, AKG.name, RDFLiteral(name)
+        yield node, AKG.mentionCount, _int(n)
     for a, b in _written_pairs(tallies):
         node = _iri("pair", a, b)
-        rdf.add((node, RDF.type, AKG.NamePair))
-        rdf.add((node, AKG.firstName, RDFLiteral(a)))
-        rdf.add((node, AKG.secondName, RDFLiteral(b)))
+        yield node, RDF.type, AKG.NamePair
+        yield node, AKG.firstName, RDFLiteral(a)
+        yield node, AKG.secondName, RDFLiteral(b)
         sentences = tallies.sentence_pairs.get((a, b))
         if sentences:
-            rdf.add((node, AKG.sentenceCount, _int(len(sentences))))
-            rdf.add((node, AKG.exampleSentence, URIRef(sentences[0])))
+            yield node, AKG.sentenceCount, _int(len(sentences))
+            yield node, AKG.exampleSentence, URIRef(sentences[0])
         if (a, b) in tallies.document_pairs:
-            rdf.add((node, AKG.documentCount, _int(tallies.document_pairs[(a, b)])))
+            yield node, AKG.documentCount, _int(tallies.document_pairs[(a, b)])
+    del tallies  # the counts are written: free them before the evidence rows are read
     for row in read_evidence(store):
         node = _iri("evidence", *("" if t is None else str(t) for t in row))
         link, text, source = _EVIDENCE[row.event]
-        rdf.add((node, link, _rdflib(row.mention)))
+        yield node, link, _rdflib(row.mention)
         if row.text is not None:
-            rdf.add((node, text, _rdflib(row.text)))
+            yield node, text, _rdflib(row.text)
         if row.source is not None:
-            rdf.add((node, source, _rdflib(row.source)))
+            yield node, source, _rdflib(row.source)
+
+
+def tallies_graph(store: KGStore) -> Graph:
+    """The triples of :func:`tally_triples` as one ``rdflib.Graph`` (for small stores and
+    tests; :func:`kg.network.analyse_store` streams them instead).
+
+    Parameters
+    ----------
+    store
+        The knowledge graph.
+
+    Returns
+    -------
+    rdflib.Graph
+        The counts and evidence rows.
+    """
+    rdf = bind_namespaces(Graph())
+    for triple in tally_triples(store):
+        rdf.add(triple)
     return rdf
 

@@ -162,3 +162,15 @@ def test_large_graphs_get_fast_layout_settings() -> None:
     small = explorer_data(nx.path_graph(3))["options"]
     assert small["physics"]["solver"] == "forceAtlas2Based" and "x" not in explorer_data(
         nx.path_graph(3))["nodes"][0]
+
+
+def test_page_data_is_written_in_pieces_exactly_as_tojson_writes_it(graph, tmp_path):
+    from jinja2.utils import htmlsafe_json_dumps
+
+    from kg.explore import _safe_json
+
+    graph.nodes[next(iter(graph))]["label"] = "</script><b>'&'</b>"
+    data = explorer_data(graph)
+    assert "".join(_safe_json(data)) == htmlsafe_json_dumps(data, sort_keys=True)
+    page = write_explorer(graph, tmp_path / "g.html").read_text(encoding="utf-8")
+    assert htmlsafe_json_dumps(data, sort_keys=True) in page and "\x00" not in page

@@ -134,6 +134,25 @@ def test_analyse_store_writes_figures_into_a_named_graph(store):
     assert int(count["n"].value) == 6
 
 
+def test_the_analysis_graph_streamed_in_parts_is_the_figures_and_the_tallies(store, tmp_path):
+    import pyoxigraph as ox
+
+    from kg.store import STORE_DIR
+    from kg.tallies import tallies_graph
+
+    on_disk = KGStore(tmp_path / STORE_DIR)  # flushed after each part
+    on_disk.add_graph(Graph().parse(NETWORK_TTL, format="turtle"), URIRef(DOC))
+    graph, _ = analyse_store(on_disk)
+    one_graph = KGStore()  # the same triples as one graph, as Oxigraph keeps them
+    one_graph.add_graph(figures_graph(graph) + tallies_graph(on_disk), ANALYSIS_GRAPH)
+
+    def analysis(kg: KGStore) -> set:
+        name = ox.NamedNode(str(ANALYSIS_GRAPH))
+        return {q.triple for q in kg.store.quads_for_pattern(None, None, None, name)}
+
+    assert analysis(on_disk) == analysis(one_graph) and len(analysis(on_disk)) > 40
+
+
 def test_figures_graph_conforms_to_the_shapes(store):
     graph = actor_graph(store)
     figures(graph)

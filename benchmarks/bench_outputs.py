@@ -1,0 +1,72 @@
+"""The outputs stage of ``kg build`` (``kg.build.write_outputs``), step by step, on a built store.
+
+Usage: ``python benchmarks/bench_outputs.py OUTDIR`` where ``OUTDIR`` is the output folder of
+a finished build (its ``store/`` is rewritten: copy it first with ``cp -a``). Prints the
+seconds and the peak resident memory of this process in each step (sampled every 50 ms):
+dropping the old analysis graph (what ``kg add`` does; a fresh build has none), projecting
+the network, the figures, writing the analysis graph (figures and counts, streamed), then
+``graph.ttl``, ``analysis.json`` and ``graph.html``. Numbers in ``benchmarks/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from kg.build import _write_json
+from kg.explore import write_explorer
+from kg.network import ANALYSIS_GRAPH, _ntriple_lines, actor_graph, figure_triples, figures
+from kg.store import STORE_DIR, KGStore
+from kg.tallies import tally_triples
+
+_peak = [0.0, 0.0]  # in the current step, overall
+
+
+def _rss() -> float:
+    """Resident memory of this process, MiB."""
+    with open(f"/proc/{os.getpid()}/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _sample() -> None:
+    while True:
+        rss = _rss()
+        _peak[0], _peak[1] = max(_peak[0], rss), max(_peak[1], rss)
+        time.sleep(0.05)
+
+
+def _step(name: str, run: Callable[[], Any]) -> Any:
+    _peak[0] = _rss()
+    start = time.perf_counter()
+    result = run()
+    print(f"{name}: {time.perf_counter() - start:.1f} s, resident {_rss():.0f} MiB after, "
+          f"peak {_peak[0]:.0f} MiB", flush=True)
+    return result
+
+
+def main(out: Path) -> None:
+    threading.Thread(target=_sample, daemon=True).start()
+    start = time.perf_counter()
+    store = KGStore(out / STORE_DIR)
+    _step("drop the old analysis graph", lambda: store.drop_derived_graph(ANALYSIS_GRAPH))
+    graph = _step("actor_graph", lambda: actor_graph(store))
+    report = _step("figures", lambda: figures(graph))
+    written = _step("write the analysis graph", lambda: store.replace_derived_graph(
+        ANALYSIS_GRAPH, _ntriple_lines(chain(figure_triples(graph), tally_triples(store)))))
+    print(f"{written} analysis triples")
+    _step("graph.ttl", lambda: store.write_turtle(out / "graph.ttl"))
+    _step("analysis.json", lambda: _write_json(out / "analysis.json", report))
+    _step("graph.html", lambda: write_explorer(graph, out / "graph.html"))
+    print(f"total {time.perf_counter() - start:.0f} s, peak resident {_peak[1]:.0f} MiB")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or not (Path(sys.argv[1]) / STORE_DIR).is_dir():
+        sys.exit("usage: python benchmarks/bench_outputs.py OUTDIR  (a built output folder)")
+    main(Path(sys.argv[1]))
