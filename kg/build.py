@@ -168,10 +168,7 @@ def parse(
         for document in documents:
             try:
                 page = layout(document.text, title=document.title)
-                # a text with no prose line at all (a dateline, "Moscow ITAR-TASS") is not
-                # a page around a story: there is nothing to mask it from, so it is read whole
-                furniture = page.furniture if page.sections else []
-                text, sections = mask(document.text, furniture), page.sections
+                text, sections = mask(document.text, page.furniture), page.sections
             except Exception:  # noqa: BLE001  a page the segmenter cannot read is read whole
                 text, sections = document.text, []
             points = split_points(text, max_chars)

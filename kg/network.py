@@ -48,11 +48,11 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kg.rdf import ntriples
+from kg.rdf import ntriples, triples_graph
 from kg.store import KGStore
 from kg.tallies import tally_triples
 from kg.types import ACTOR_CLASSES
-from kg.vocab import AKG, bind_namespaces
+from kg.vocab import AKG
 
 __all__ = [
     "ANALYSIS_GRAPH",
@@ -944,10 +944,7 @@ def figures_graph(graph: nx.Graph) -> Graph:
     >>> len(figures_graph(g))
     8
     """
-    rdf = bind_namespaces(Graph())
-    for triple in figure_triples(graph):
-        rdf.add(triple)
-    return rdf
+    return triples_graph(figure_triples(graph))
 
 
 def _ntriple_lines(triples: Iterable[tuple[Any, Any, Any]], *, batch: int = 10_000

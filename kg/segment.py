@@ -79,7 +79,7 @@ def layout(text: str, *, title: str | None = None) -> Layout:
     -------
     Layout
         Sections in text order (at least one when the text holds any prose) and furniture
-        spans, both as offsets into ``text``.
+        spans, both as offsets into ``text``; no furniture when there is no section.
 
     Examples
     --------
@@ -120,6 +120,10 @@ def layout(text: str, *, title: str | None = None) -> Layout:
                 header.append(line)
     if current is not None:
         sections.append(_section(current))
+    if not sections:
+        # no story at all (a dateline, "Moscow ITAR-TASS"; a list): nothing is page furniture
+        # around a story, so nothing is masked and the text is read whole
+        return Layout([], [])
     return Layout(sections, furniture)
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "KGStore",
     "StoreError",
     "base_source",
+    "from_oxigraph",
     "to_oxigraph",
     "uses_service",
 ]
@@ -96,6 +97,21 @@ def base_source(source: str) -> str:
     'examples/a.txt'
     """
     return source.split("#line=", 1)[0]
+
+
+def from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """Convert a pyoxigraph term to the equal rdflib term (the inverse of :func:`to_oxigraph`).
+
+    >>> from_oxigraph(to_oxigraph(Literal("x", lang="fr")))
+    rdflib.term.Literal('x', lang='fr')
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

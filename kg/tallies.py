@@ -45,13 +45,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from kg.store import KGStore
+from kg.rdf import triples_graph
+from kg.store import KGStore, from_oxigraph
 from kg.types import EvidenceRow, MentionRow, Tallies
-from kg.vocab import AKG, NIF, bind_namespaces
+from kg.vocab import AKG, NIF
 
 __all__ = [
     "ACTOR_TYPES",
@@ -265,17 +266,6 @@ def _iri(kind: str, *parts: str) -> URIRef:
     return URIRef(f"{TALLY_BASE}{kind}/{digest}")
 
 
-def _rdflib(term: Any) -> Any:
-    """The rdflib term equal to a pyoxigraph one (IRI, blank node or literal)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return RDFLiteral(term.value, lang=term.language)
-    return RDFLiteral(term.value, datatype=URIRef(term.datatype.value))
-
-
 def _written_pairs(tallies: Tallies) -> set[tuple[str, str]]:
     """The name pairs written: in two or more sentences or documents (see :data:`PAIR_FLOOR`)."""
     frequent = {k for k, v in tallies.sentence_pairs.items() if len(v) >= 2}
@@ -336,11 +326,11 @@ def tally_triples(store: KGStore) -> Iterator[tuple[Any, Any, Any]]:
     for row in read_evidence(store):
         node = _iri("evidence", *("" if t is None else str(t) for t in row))
         link, text, source = _EVIDENCE[row.event]
-        yield node, link, _rdflib(row.mention)
+        yield node, link, from_oxigraph(row.mention)
         if row.text is not None:
-            yield node, text, _rdflib(row.text)
+            yield node, text, from_oxigraph(row.text)
         if row.source is not None:
-            yield node, source, _rdflib(row.source)
+            yield node, source, from_oxigraph(row.source)
 
 
 def tallies_graph(store: KGStore) -> Graph:
@@ -357,8 +347,5 @@ def tallies_graph(store: KGStore) -> Graph:
     rdflib.Graph
         The counts and evidence rows.
     """
-    rdf = bind_namespaces(Graph())
-    for triple in tally_triples(store):
-        rdf.add(triple)
-    return rdf
+    return triples_graph(tally_triples(store))
 

@@ -50,5 +50,11 @@ def test_a_long_line_of_prose_naming_an_app_and_a_menu_is_prose():
             "a menu of fake jobs, and that police had arrested more than 200 people in raids "
             "across three provinces this week.")
     assert layout(text).furniture == []
-    assert layout("Download our app and subscribe to the newsletter for more news today."
-                  ).sections == []
+    ad = "Download our app and subscribe to the newsletter for more news today."
+    page = f"{ad}\n\n{text}"
+    assert [page[a:b] for a, b in layout(page).furniture] == [ad]
+
+
+def test_a_text_without_a_story_is_read_whole():
+    dateline = "Moscow ITAR-TASS\nOW2102114194 Beijing XINHUA in English"
+    assert layout(dateline) == ([], [])
