@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.build import _write_json
-from kg.explore import write_explorer
+from kg.explore import BUILD_EXPLORER_NODES, write_explorer
 from kg.network import ANALYSIS_GRAPH, _ntriple_lines, actor_graph, figure_triples, figures
 from kg.store import STORE_DIR, KGStore
 from kg.tallies import tally_triples
@@ -62,7 +62,7 @@ def main(out: Path) -> None:
     print(f"{written} analysis triples")
     _step("graph.ttl", lambda: store.write_turtle(out / "graph.ttl"))
     _step("analysis.json", lambda: _write_json(out / "analysis.json", report))
-    _step("graph.html", lambda: write_explorer(graph, out / "graph.html"))
+    _step("graph.html", lambda: write_explorer(graph, out / "graph.html", top=BUILD_EXPLORER_NODES))
     print(f"total {time.perf_counter() - start:.0f} s, peak resident {_peak[1]:.0f} MiB")
 
 

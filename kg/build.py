@@ -21,7 +21,7 @@ from spacy.language import Language
 
 from kg.coref import PRONOUN
 from kg.events import events, implied_relations
-from kg.explore import write_explorer
+from kg.explore import BUILD_EXPLORER_NODES, write_explorer
 from kg.ingest import MAX_DOCUMENT_CHARS, find_inputs, read_documents
 from kg.longtext import DEFAULT_MAX_CHARS, join_pieces, split_points
 from kg.mentions import mentions, sentences
@@ -484,7 +484,8 @@ def _default_runner(nlp: Language, *, processes: int, max_chars: int, validate: 
 
 
 def write_outputs(
-    store: KGStore, outdir: str | os.PathLike[str], *, explorer_top: int | None = None
+    store: KGStore, outdir: str | os.PathLike[str], *,
+    explorer_top: int | None = BUILD_EXPLORER_NODES,
 ) -> dict[str, Path]:
     """Write ``graph.ttl``, ``analysis.json`` and ``graph.html`` of ``store`` into ``outdir``.
 

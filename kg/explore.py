@@ -46,6 +46,7 @@ from kg.types import ACTOR_CLASSES
 _DATA_MARK = "\x00graph-data\x00"
 
 __all__ = [
+    "BUILD_EXPLORER_NODES",
     "CLASS_COLORS",
     "COMMUNITY_COLORS",
     "DEFAULT_COLOR",
@@ -73,6 +74,10 @@ COMMUNITY_COLORS = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC
 RELATION_COLOR, EVENT_COLOR, COOCCURRENCE_COLOR = "#4a5560", "#b03a2e", "#c8c8c8"
 #: Graphs with more nodes than this get the large-graph layout settings.
 LARGE = 500
+#: Actors on the page ``kg build`` and ``kg add`` write (those of highest PageRank): the page
+#: ``make bench`` times settles in seconds at 5,000 nodes, while 10,000 documents make 62,000
+#: actors, a 336 MB page no browser lays out (``kg analyze --html --explorer-top N`` for more).
+BUILD_EXPLORER_NODES = 5000
 #: Evidence sentences quoted in a tooltip (the side panel shows up to MAX_EVIDENCE).
 TOOLTIP_EVIDENCE = 2
 
@@ -163,7 +168,8 @@ def explorer_data(graph: nx.Graph, *, top: int | None = None) -> dict[str, Any]:
     dict
         ``nodes`` and ``edges`` (vis-network items; edge ids ``e0``, ``e1``...),
         ``options``, ``details`` (side-panel facts by node or edge id), ``classes`` (legend
-        order) and ``communities`` (``{"id", "size", "color", "members"}``, largest first).
+        order), ``communities`` (``{"id", "size", "color", "members"}``, largest first) and
+        ``total_nodes`` (the nodes of ``graph``, before ``top`` kept some of them).
 
     Examples
     --------
@@ -174,6 +180,7 @@ def explorer_data(graph: nx.Graph, *, top: int | None = None) -> dict[str, Any]:
     >>> e["label"], e["arrows"], e["value"]
     ('leads', 'to', 2)
     """
+    total_nodes = len(graph)
     if top is not None:
         if top < 0:
             raise ValueError(f"top must be a number of nodes >= 0 or None, not {top!r}")
@@ -255,6 +262,7 @@ def explorer_data(graph: nx.Graph, *, top: int | None = None) -> dict[str, Any]:
              "members": [label for _, label in sorted(members[c])[:3]]}
             for c in ranked_communities
         ],
+        "total_nodes": total_nodes,
     }
 
 

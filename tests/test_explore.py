@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.explore import LARGE, explorer_data, write_explorer
+from kg.explore import BUILD_EXPLORER_NODES, LARGE, explorer_data, write_explorer
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>alert(1)</script>"
@@ -96,9 +96,27 @@ def test_counts_and_attributes(graph: nx.Graph, tmp_path: Path) -> None:
 
 
 def test_top_keeps_highest_pagerank(graph: nx.Graph, tmp_path: Path) -> None:
-    data = embedded(write_explorer(graph, tmp_path / "kg.html", top=2).read_text("utf-8"))
+    page = write_explorer(graph, tmp_path / "kg.html", top=2).read_text("utf-8")
+    data = embedded(page)
     assert {n["id"] for n in data["nodes"]} == {"urn:akg:ann", "urn:akg:img"}
     assert [(e["from"], e["to"]) for e in data["edges"]] == [("urn:akg:ann", "urn:akg:img")]
+    assert data["total_nodes"] == 4
+    assert "2 nodes (of 4: those of highest PageRank) · 1 edges" in page  # the reader is told
+
+
+def test_build_page_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kg build's page keeps the BUILD_EXPLORER_NODES nodes of highest PageRank (the network
+    analysis is replaced by a graph just over the cap: only the page is under test)."""
+    import kg.build
+    from kg.store import KGStore
+
+    g = nx.MultiDiGraph()
+    for i in range(BUILD_EXPLORER_NODES + 3):
+        g.add_node(f"urn:x:{i}", label=f"n{i}", pagerank=float(i))
+    monkeypatch.setattr(kg.build, "analyse_store", lambda _store: (g, {}))
+    outputs = kg.build.write_outputs(KGStore(tmp_path / "store"), tmp_path)
+    ids = {n["id"] for n in embedded(outputs["graph.html"].read_text("utf-8"))["nodes"]}
+    assert len(ids) == BUILD_EXPLORER_NODES and "urn:x:0" not in ids
 
 
 def test_negative_top_is_an_error(graph: nx.Graph, tmp_path: Path) -> None:
