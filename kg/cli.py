@@ -197,8 +197,10 @@ def _open_graph(target: Path) -> Any:
 @click.option("--name", help="Run the saved query queries/NAME.rq.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
               default="table", show_default=True)
+@click.option("--bind", "bindings", multiple=True, metavar="VAR=VALUE",
+              help="Fix a variable of the query: a string, or <IRI> (repeatable).")
 def query(target: Path, sparql: str | None, query_file: Path | None, name: str | None,
-          fmt: str) -> None:
+          fmt: str, bindings: tuple[str, ...]) -> None:
     """Answer a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over TARGET.
 
     TARGET is an output folder of 'kg build' (its Oxigraph store, opened read-only, or its
@@ -209,8 +211,9 @@ def query(target: Path, sparql: str | None, query_file: Path | None, name: str |
     Example:
       kg query output/ 'SELECT ?name WHERE { ?p a akg:Person ; rdfs:label ?name }'
       kg query output/ --name central-actors --format csv
+      kg query output/ --name actor-relations --bind actor="Hun Manet"
     """
-    from kg.query import QueryError, ask, format_answer
+    from kg.query import QueryError, ask, bind, format_answer
 
     given = [x for x in (sparql, query_file, name) if x is not None]
     if len(given) != 1:
@@ -219,9 +222,15 @@ def query(target: Path, sparql: str | None, query_file: Path | None, name: str |
         sparql = _read_query(query_file)
     elif name is not None:
         sparql = _read_query(_QUERY_DIR / f"{name}.rq")
+    values: dict[str, str] = {}
+    for given_binding in bindings:
+        var, equals, value = given_binding.partition("=")
+        if not equals or var in values:
+            _error(f"--bind {given_binding!r}: give each variable once, as VAR=VALUE", 2)
+        values[var] = value
     store = _open_graph(target)
     try:
-        answer = ask(store, sparql or "")
+        answer = ask(store, bind(sparql or "", values))
     except (QueryError, PermissionError) as err:
         _error(str(err), 2)
     click.echo(format_answer(answer, fmt))

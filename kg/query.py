@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
@@ -20,6 +21,7 @@ __all__ = [
     "QueryError",
     "TooManyRowsError",
     "ask",
+    "bind",
     "format_answer",
     "serialize_answer",
 ]
@@ -45,6 +47,53 @@ class Answer(NamedTuple):
     rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]]
     boolean: bool | None = None
     triples: bool = False
+
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def bind(sparql: str, values: Mapping[str, str]) -> str:
+    """``sparql`` with its variables fixed: a trailing ``VALUES`` clause (SPARQL 1.1, 10.2),
+    which joins the answer of the query's pattern before its ORDER BY, LIMIT and the like.
+
+    Parameters
+    ----------
+    sparql
+        A query without a trailing ``VALUES`` clause of its own.
+    values
+        Variable name (no ``?``) -> value: ``<IRI>`` for an IRI, anything else a plain
+        string literal (``rdfs:label``-like values).
+
+    Returns
+    -------
+    str
+        The query with ``VALUES (?a ?b) { ("x" <urn:y>) }`` on a line of its own at its end.
+
+    Raises
+    ------
+    QueryError
+        For a name that is no SPARQL variable name, or an IRI SPARQL cannot hold.
+
+    Examples
+    --------
+    >>> print(bind("SELECT ?actor ?other WHERE { ?x ?p ?y }", {"actor": 'Hun "HM" Manet'}))
+    SELECT ?actor ?other WHERE { ?x ?p ?y }
+    VALUES (?actor) { ("Hun \\"HM\\" Manet") }
+    """
+    if not values:
+        return sparql
+    terms = []
+    for name, value in values.items():
+        if not _VARIABLE.fullmatch(name):
+            raise QueryError(f"{name!r} is no SPARQL variable name (letters, digits, _)")
+        try:
+            term = ox.NamedNode(value[1:-1]) if value.startswith("<") and value.endswith(">") \
+                else ox.Literal(value)
+        except ValueError as err:
+            raise QueryError(f"{value}: not an IRI ({err})") from None
+        terms.append(str(term))
+    names = " ".join(f"?{name}" for name in values)
+    return f"{sparql.rstrip()}\nVALUES ({names}) {{ ({' '.join(terms)}) }}"
 
 
 def ask(

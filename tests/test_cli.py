@@ -1,9 +1,12 @@
 """The `kg` command as a user runs it: exit statuses, one-line errors, output formats."""
 
+import csv as csv_module
+import io
 import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -74,6 +77,29 @@ def test_query_from_file_and_saved_name(demo_build, tmp_path):
     for saved in sorted((ROOT / "queries").glob("*.rq")):
         result = CliRunner().invoke(main, ["query", str(out), "--name", saved.stem])
         assert result.exit_code == 0, (saved.name, result.output)
+
+
+def test_query_bind_fixes_a_variable(demo_build):
+    """--bind asks a saved query about one actor: exactly the rows of the whole answer that
+    name it (the trailing VALUES joins before ORDER BY)."""
+    out, _ = demo_build
+
+    def rows(*extra: str) -> list[list[str]]:
+        result = CliRunner().invoke(main, ["query", str(out), "--name", "actor-relations",
+                                           "--format", "csv", *extra])
+        assert result.exit_code == 0, result.output
+        return list(csv_module.reader(io.StringIO(result.output)))[1:]
+
+    everything = rows()
+    actor = Counter(row[0] for row in everything).most_common(1)[0][0]
+    bound = rows("--bind", f"actor={actor}")
+    assert len(bound) > 1 and bound == [row for row in everything if row[0] == actor]
+    assert rows("--bind", "actor=nobody of that name") == []
+    for bad, message in (("actor", "VAR=VALUE"), ("a-b=x", "variable name"),
+                         ("actor=<not an iri>", "not an IRI")):
+        result = CliRunner().invoke(main, ["query", str(out), "--name", "actor-relations",
+                                           "--bind", bad])
+        assert result.exit_code == 2 and message in result.output
 
 
 def test_analyze(demo_build):
