@@ -41,6 +41,7 @@ from corpus import RE3D, seeds, write_jsonl
 
 from kg.build import build
 from kg.nlp import load_pipeline
+from kg.progress import Progress
 from kg.store import STORE_DIR, KGStore
 from kg.validate import Validator
 from kg.vocab import DOC_BASE, ENTITY_BASE
@@ -55,6 +56,23 @@ def cpu_seconds() -> float:
     """CPU seconds of this process (all its threads) and of its children that have ended."""
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+class DocumentsDone(Progress):
+    """Silent progress that notes, when ``kg build`` is done with the documents (before the
+    outputs), the CPU seconds of this process, its threads and its ended worker processes,
+    and those of the build's own thread (which, in one process, parses, analyses, makes and
+    validates the graphs, while the store is written on another)."""
+
+    def __init__(self) -> None:
+        super().__init__(mode="off")
+        self.cpu_at_close: float | None = None
+        self.thread_cpu_at_close: float | None = None
+
+    def close(self) -> None:
+        super().close()
+        self.cpu_at_close = cpu_seconds()
+        self.thread_cpu_at_close = time.thread_time()
 
 
 def bare(nlp, texts: list[str], processes: int) -> tuple[float, int, float]:
@@ -228,15 +246,23 @@ def main() -> None:
         print(f"bare nlp.pipe n_process={processes}: {seconds:.1f} s, {tokens / seconds:,.0f} "
               f"tokens/s", flush=True)
         out = work / f"build-{processes}"
-        start, cpu = time.perf_counter(), cpu_seconds()
-        report = build([corpus], out, nlp=nlp, processes=processes, validate="sample")
+        done = DocumentsDone()
+        start, cpu, thread_cpu = time.perf_counter(), cpu_seconds(), time.thread_time()
+        report = build([corpus], out, nlp=nlp, processes=processes, validate="sample",
+                       progress=done)
         wall, build_cpu = time.perf_counter() - start, cpu_seconds() - cpu
         documents_wall = wall - report.seconds["outputs"]
-        print(f"kg build --processes {processes}: {wall:.1f} s ({documents_wall:.1f} s without "
-              f"the outputs), {report.documents} documents, {len(report.failures)} failed; "
+        documents_cpu = (done.cpu_at_close or cpu) - cpu
+        documents_thread_cpu = (done.thread_cpu_at_close or thread_cpu) - thread_cpu
+        print(f"kg build --processes {processes}: {wall:.1f} s ({documents_wall:.1f} s, "
+              f"{documents_cpu:.1f} CPU s, {documents_thread_cpu:.1f} on its own thread, without the "
+              f"outputs; bare {bare_cpu:.1f} CPU s), "
+              f"{report.documents} documents, {len(report.failures)} failed; "
               f"{ {k: round(v, 1) for k, v in report.seconds.items()} }", flush=True)
         runs[processes] = {"bare": seconds, "tokens": tokens, "build": wall,
                            "bare_cpu": bare_cpu, "build_cpu": build_cpu,
+                           "documents_cpu": documents_cpu,
+                           "documents_thread_cpu": documents_thread_cpu,
                            "documents_wall": documents_wall, "stages": report.seconds,
                            "documents": report.documents, "triples": report.triples,
                            "validated": report.validated, "failed": len(report.failures)}
@@ -295,6 +321,17 @@ def write_results(args, runs, io_numbers, shacl, memory, loads) -> None:
          " | goal 0.85 |"),
         (f"| CPU seconds, bare `nlp.pipe` (process and workers) | {one['bare_cpu']:.1f} | "
          f"{two['bare_cpu']:.1f} | |"),
+        (f"| CPU seconds, `kg build` documents into the store (process, writer thread, "
+         f"workers) | {one['documents_cpu']:.1f} | {two['documents_cpu']:.1f} | |"),
+        (f"| CPU seconds, bare / `kg build` documents into the store (less sensitive to the "
+         f"load than the wall-clock ratio; the build's CPU includes its store writes) | "
+         f"{one['bare_cpu'] / one['documents_cpu']:.2f} | "
+         f"{two['bare_cpu'] / two['documents_cpu']:.2f} | |"),
+        (f"| CPU seconds of the build's own thread, documents into the store (in 1 process: "
+         f"parse, analyse, rdf, validate) | {one['documents_thread_cpu']:.1f} | | |"),
+        (f"| CPU seconds, bare / the build's own thread (1 process: the throughput ratio of "
+         f"a machine with a core free for the store's writer thread) | "
+         f"{one['bare_cpu'] / one['documents_thread_cpu']:.2f} | | |"),
         (f"| CPU seconds, `kg build` with the outputs (process, writer thread, workers) | "
          f"{one['build_cpu']:.1f} | {two['build_cpu']:.1f} | |"),
         "",
@@ -350,13 +387,21 @@ def write_results(args, runs, io_numbers, shacl, memory, loads) -> None:
     print(f"written {RESULTS}")
 
 
+#: In the section, what follows this line is kept as it is (results written by hand).
+KEPT = "<!-- kept by hand: bench_build.py rewrites the section above this line -->"
+
+
 def _replace_section(text: str, section: str) -> str:
-    """``text`` with its ``# Build benchmark`` section (to the next ``# `` heading) replaced."""
+    """``text`` with its ``# Build benchmark`` section (to the next ``# `` heading) replaced,
+    all but the part from the :data:`KEPT` line on."""
     start = text.find(SECTION + "\n")
     if start < 0:
         return (text.rstrip("\n") + "\n\n" + section) if text.strip() else section
     end = text.find("\n# ", start + len(SECTION))
     rest = text[end + 1:] if end >= 0 else ""
+    old = text[start:end + 1] if end >= 0 else text[start:]
+    kept = old[old.find(KEPT):].rstrip("\n") + "\n" if KEPT in old else ""
+    section = section + ("\n" + kept if kept else "")
     return text[:start] + section + ("\n" + rest if rest else "")
 
 

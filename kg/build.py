@@ -6,11 +6,13 @@ The stages run in one direction: ingest -> spaCy -> mentions -> entities -> rdfl
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -22,6 +24,7 @@ from spacy.language import Language
 from kg.coref import PRONOUN
 from kg.events import events, implied_relations
 from kg.explore import BUILD_EXPLORER_NODES, write_explorer
+from kg.frames import MentionIndex
 from kg.ingest import MAX_DOCUMENT_CHARS, find_inputs, read_documents
 from kg.longtext import DEFAULT_MAX_CHARS, join_pieces, split_points
 from kg.mentions import mentions, sentences
@@ -115,9 +118,11 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
     # the relation and event rules read pronouns their own way ("he said"): they get the
     # names and descriptions; pronoun mentions (kg.coref) are for the graph and its entities
     readable = [m for m in found if m.label != PRONOUN]
-    happened = sorted([*events(doc, readable, date=document.date, sections=sections or ()),
+    index = MentionIndex(doc, readable)  # which mention covers which token: read by each rule
+    happened = sorted([*events(doc, readable, date=document.date, sections=sections or (),
+                               index=index),
                        *quotations(doc, readable, date=document.date,
-                                   sections=sections or ())],
+                                   sections=sections or (), index=index)],
                       key=lambda event: event.trigger)
     return DocumentResult(
         document=document,
@@ -129,7 +134,7 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
         relations=merge(  # the rules first; the classifier for pairs they said nothing of
             [*relations(doc, readable), *implied_relations(happened),
              *nationality_relations(entities, referent)],
-            classify(doc, readable),
+            classify(doc, readable, index=index),
         ),
         events=happened,
     )
@@ -445,7 +450,7 @@ def add_documents(
 
     # the store is written on a thread of its own (Oxigraph releases Python's lock), while
     # this one goes on with the next documents; each graph is still one transaction
-    with StoreWriter(store, flush_every=FLUSH_EVERY) as writer:
+    with _long_lived_frozen(), StoreWriter(store, flush_every=FLUSH_EVERY) as writer:
         for outcome in runner(documents()):
             clock.merge(outcome.seconds)
             report.tokens += outcome.tokens
@@ -468,6 +473,27 @@ def add_documents(
     report.seconds = clock.seconds
     report.wall = time.perf_counter() - start
     return report
+
+
+@contextmanager
+def _long_lived_frozen() -> Iterator[None]:
+    """Keep the objects alive when the documents start (the pipeline and its tables, the
+    store: about 300,000 with the default model) out of the garbage collector's passes
+    until they end (:func:`gc.freeze`).
+
+    Each full pass walked them all, about a quarter of a second, a few times per hundred
+    documents; forked workers inherit them frozen, so their passes skip them too (and leave
+    their pages shared). They go back to the collector afterwards; a caller that froze
+    objects itself keeps its own arrangement.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _default_runner(nlp: Language, *, processes: int, max_chars: int, validate: bool) -> Runner:

@@ -91,6 +91,7 @@ def events(
     date: str | None = None,
     sections: Sequence[Section] = (),
     max_tokens: int = MAX_SENTENCE_TOKENS,
+    index: MentionIndex | None = None,
 ) -> Iterator[Event]:
     """Yield the events of ``doc``, in document order.
 
@@ -107,6 +108,9 @@ def events(
         events read inside it.
     max_tokens
         Sentences longer than this, lists and verbless lines are not read.
+    index
+        The :class:`~kg.frames.MentionIndex` of ``doc`` and ``mentions``, when the caller
+        has made one (it is shared with the other rules); made here otherwise.
 
     Examples
     --------
@@ -117,7 +121,7 @@ def events(
     >>> event.kind, [m.anchor for m in event.targets], event.count, event.date
     ('Arrest', ['Indonesians'], 270, '2025-07-16')
     """
-    index = MentionIndex(doc, mentions)
+    index = index if index is not None else MentionIndex(doc, mentions)
     page_base = parse_base(date)
     for sent in units(doc):
         if not is_usable(sent, max_tokens=max_tokens):

@@ -181,8 +181,8 @@ class MentionIndex:
             if span is None or not len(span):
                 continue
             self.spans[mention] = span
-            for token in span:
-                self.by_token.setdefault(token.i, mention)
+            for i in range(span.start, span.end):
+                self.by_token.setdefault(i, mention)
         # (first token, rank, mention) by first token: in_span looks up a sentence's mentions
         # without scanning the document's (a scan per sentence is quadratic in its length)
         self._by_start = sorted(
@@ -242,17 +242,63 @@ class MentionIndex:
 
 def units(doc: Doc) -> Iterator[Span]:
     """The sentences of ``doc``, each cut at its line breaks: a headline or a list item the
-    parser ran into the next line is read on its own."""
+    parser ran into the next line is read on its own.
+
+    The bounds are found once per Doc and kept in ``doc.user_data`` (as token offsets): the
+    relation, event, quotation and classifier rules all read them.
+    """
+    bounds = doc.user_data.get(_UNITS_KEY)
+    if bounds is None:
+        bounds = doc.user_data[_UNITS_KEY] = tuple(_unit_bounds(doc))
+    for start, end in bounds:
+        yield doc[start:end]
+
+
+def _unit_bounds(doc: Doc) -> Iterator[tuple[int, int]]:
+    newlines = _columns(doc).newlines
+    spaces = _columns(doc).spaces
     for sent in doc.sents:
         start = sent.start
-        for token in sent:
-            if "\n" in token.text or "\n" in token.whitespace_:
-                end = token.i if token.is_space else token.i + 1
+        for i in range(sent.start, sent.end):
+            if newlines[i]:
+                end = i if spaces[i] else i + 1
                 if end > start:
-                    yield doc[start:end]
-                start = token.i + 1
+                    yield start, end
+                start = i + 1
         if start < sent.end:
-            yield doc[start:sent.end]
+            yield start, sent.end
+
+
+class _Columns(NamedTuple):
+    """Per-token facts of a Doc that :func:`is_usable` and :func:`units` read, by token index."""
+
+    spaces: list[bool]  # Token.is_space
+    alphas: list[bool]  # Token.is_alpha
+    verbs: list[bool]  # Token.pos_ is VERB or AUX
+    newlines: list[int]  # line breaks in Token.text and Token.whitespace_
+    separators: list[bool]  # Token.text is a list separator (see _SEPARATORS)
+
+
+_UNITS_KEY = "kg.frames.units"
+_COLUMNS_KEY = "kg.frames.columns"
+_USABLE_KEY = "kg.frames.usable"
+_SEPARATORS = (",", ";", "|", "\u2022", "\t")
+
+
+def _columns(doc: Doc) -> _Columns:
+    """The :class:`_Columns` of ``doc``, read in one pass and kept in ``doc.user_data``."""
+    kept = doc.user_data.get(_COLUMNS_KEY)
+    if kept is None:
+        spaces, alphas, verbs, newlines, separators = [], [], [], [], []
+        for token in doc:
+            text = token.text
+            spaces.append(token.is_space)
+            alphas.append(token.is_alpha)
+            verbs.append(token.pos_ in ("VERB", "AUX"))
+            newlines.append(text.count("\n") + token.whitespace_.count("\n"))
+            separators.append(text in _SEPARATORS)
+        kept = doc.user_data[_COLUMNS_KEY] = (spaces, alphas, verbs, newlines, separators)
+    return _Columns(*kept)
 
 
 def is_usable(sent: Span, *, max_tokens: int) -> bool:
@@ -260,17 +306,28 @@ def is_usable(sent: Span, *, max_tokens: int) -> bool:
 
     Not when it is longer than ``max_tokens`` (white space aside), has no verb (a headline, a caption, a table
     row), or reads as a list (several line breaks, or more commas and semicolons than a
-    third of its words).
+    third of its words). The answer is kept per Doc: several rules ask about each sentence.
     """
-    tokens = [t for t in sent if not t.is_space]
+    doc = sent.doc
+    known = doc.user_data.get(_USABLE_KEY)
+    if known is None:
+        known = doc.user_data[_USABLE_KEY] = {}
+    key = (sent.start, sent.end, max_tokens)
+    usable = known.get(key)
+    if usable is None:
+        usable = known[key] = _is_usable(_columns(doc), sent.start, sent.end, max_tokens)
+    return usable
+
+
+def _is_usable(columns: _Columns, start: int, end: int, max_tokens: int) -> bool:
+    tokens = [i for i in range(start, end) if not columns.spaces[i]]
     if len(tokens) > max_tokens or len(tokens) < 3:
         return False
-    if not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+    if not any(columns.verbs[i] for i in tokens):
         return False
-    inside = sent.doc[tokens[0].i: tokens[-1].i + 1]
-    breaks = sum(t.text.count("\n") + t.whitespace_.count("\n") for t in inside[:-1])
-    if breaks >= 2:
+    # line breaks inside the sentence: in every token from the first word up to the last
+    if sum(columns.newlines[tokens[0]: tokens[-1]]) >= 2:
         return False
-    words = sum(1 for t in sent if t.is_alpha)
-    separators = sum(1 for t in sent if t.text in (",", ";", "|", "\u2022", "\t"))
+    words = sum(columns.alphas[start:end])
+    separators = sum(columns.separators[start:end])
     return words > 0 and separators <= max(3, words // 3)

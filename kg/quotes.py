@@ -21,6 +21,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
@@ -63,6 +64,13 @@ def quote_spans(text: str) -> list[Quote]:
     >>> [text[q.start:q.end] for q in quote_spans(text)]
     ['we will win the war.', 'a lot', 'it ends here']
     """
+    return list(_quote_spans(text))
+
+
+@lru_cache(maxsize=2)
+def _quote_spans(text: str) -> tuple[Quote, ...]:
+    """:func:`quote_spans`, remembered for the document at hand: the pronoun, quotation and
+    statement rules each read its quotations."""
     spans: list[Quote] = []
     i, n = 0, len(text)
     while i < n:
@@ -88,7 +96,7 @@ def quote_spans(text: str) -> list[Quote]:
             if begin < i:
                 spans.append(Quote(begin, i))
         i += 1
-    return [q for q in spans if q.end > q.start]
+    return tuple(q for q in spans if q.end > q.start)
 
 
 def _quoted(spans: list[Quote], i: int) -> bool:
@@ -135,6 +143,7 @@ def quotations(
     date: str | None = None,
     sections: Sequence[Section] = (),
     max_tokens: int = 80,
+    index: MentionIndex | None = None,
 ) -> Iterator[Event]:
     """Yield a ``Statement`` event for each attributed quotation or reported statement.
 
@@ -150,6 +159,9 @@ def quotations(
     max_tokens
         Reported speech is read only from usable sentences (:func:`kg.frames.is_usable`)
         of at most this many tokens; quotations are attributed from any sentence.
+    index
+        The :class:`~kg.frames.MentionIndex` of ``doc`` and ``mentions``, when the caller
+        has made one; made here otherwise.
 
     Examples
     --------
@@ -161,7 +173,7 @@ def quotations(
     """
     from kg.events import _date  # the date rules are the events'
 
-    index = MentionIndex(doc, mentions)
+    index = index if index is not None else MentionIndex(doc, mentions)
     page_base = parse_base(date)
     text = text_of(doc)
     quoted = [(q.start, q.end) for q in quote_spans(text)]

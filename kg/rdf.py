@@ -154,25 +154,21 @@ def ntriples(triples: Iterable[Triple]) -> str:
     TypeError
         For a term that is not an IRI, blank node or literal.
     """
-    iris: dict[Node, str] = {}
     lines = []
     for s, p, o in triples:
-        lines.append(f"{_term(s, iris)} {_term(p, iris)} {_term(o, iris)} .\n")
+        lines.append(f"{_term(s)} {_term(p)} {_term(o)} .\n")
     return "".join(lines)
 
 
-def _term(term: Node, iris: dict[Node, str]) -> str:
+def _term(term: Node) -> str:
     if isinstance(term, URIRef):
-        found = iris.get(term)
-        if found is None:
-            found = iris[term] = f"<{term}>"
-        return found
+        return f"<{term}>"  # cheaper than looking it up (URIRef compares in Python)
     if isinstance(term, Literal):
         text = f'"{str(term).translate(_ESCAPES)}"'
         if term.language:
             return f"{text}@{term.language}"
         if term.datatype is not None:
-            return f"{text}^^{_term(term.datatype, iris)}"
+            return f"{text}^^<{term.datatype}>"
         return text
     if isinstance(term, BNode):
         return f"_:{term}"
@@ -211,6 +207,14 @@ def _add_section(graph: _Triples, context: URIRef, section: Section) -> None:
             graph.add((node, prop, Literal(value)))
 
 
+# terms written for every mention and sentence, made once: a Namespace makes a new URIRef
+# (and checks it) on every attribute read
+_TYPE, _PHRASE, _SENTENCE = RDF.type, NIF.Phrase, NIF.Sentence
+_CONTEXT, _BEGIN, _END = NIF.referenceContext, NIF.beginIndex, NIF.endIndex
+_ANCHOR, _IN_SENTENCE = NIF.anchorOf, NIF.sentence
+_IDENT, _CLASS = ITSRDF.taIdentRef, ITSRDF.taClassRef
+
+
 def _add_sentence(
     graph: _Triples, context: URIRef, text: str, sentence: Sentence, sections: list[Section]
 ) -> None:
@@ -218,11 +222,11 @@ def _add_sentence(
     for section in sections:
         if section.start <= sentence.start < section.end:
             graph.add((node, DCTERMS.isPartOf, span_iri(context, section.start, section.end)))
-    graph.add((node, RDF.type, NIF.Sentence))
-    graph.add((node, NIF.referenceContext, context))
-    graph.add((node, NIF.beginIndex, _index(sentence.start)))
-    graph.add((node, NIF.endIndex, _index(sentence.end)))
-    graph.add((node, NIF.anchorOf, Literal(text[sentence.start : sentence.end])))
+    graph.add((node, _TYPE, _SENTENCE))
+    graph.add((node, _CONTEXT, context))
+    graph.add((node, _BEGIN, _index(sentence.start)))
+    graph.add((node, _END, _index(sentence.end)))
+    graph.add((node, _ANCHOR, Literal(text[sentence.start : sentence.end])))
 
 
 def _add_entity(graph: _Triples, entity: Entity) -> None:
@@ -241,14 +245,14 @@ def _add_entity(graph: _Triples, entity: Entity) -> None:
 
 def _add_mention(graph: _Triples, context: URIRef, mention: Mention, entity: Entity) -> None:
     node = span_iri(context, mention.start, mention.end)
-    graph.add((node, RDF.type, NIF.Phrase))
-    graph.add((node, NIF.referenceContext, context))
-    graph.add((node, NIF.beginIndex, _index(mention.start)))
-    graph.add((node, NIF.endIndex, _index(mention.end)))
-    graph.add((node, NIF.anchorOf, Literal(mention.anchor)))
-    graph.add((node, ITSRDF.taIdentRef, entity_iri(entity.key)))
-    graph.add((node, ITSRDF.taClassRef, AKG[entity.cls]))
-    graph.add((node, NIF.sentence, span_iri(context, *mention.sentence)))
+    graph.add((node, _TYPE, _PHRASE))
+    graph.add((node, _CONTEXT, context))
+    graph.add((node, _BEGIN, _index(mention.start)))
+    graph.add((node, _END, _index(mention.end)))
+    graph.add((node, _ANCHOR, Literal(mention.anchor)))
+    graph.add((node, _IDENT, entity_iri(entity.key)))
+    graph.add((node, _CLASS, AKG[entity.cls]))
+    graph.add((node, _IN_SENTENCE, span_iri(context, *mention.sentence)))
 
 
 @lru_cache(maxsize=65536)
@@ -341,13 +345,13 @@ def _add_events(
             continue
         trigger = span_iri(context, start, end)
         graph.add((node, AKG.trigger, trigger))
-        graph.add((trigger, RDF.type, NIF.Phrase))
-        graph.add((trigger, NIF.referenceContext, context))
-        graph.add((trigger, NIF.beginIndex, _index(start)))
-        graph.add((trigger, NIF.endIndex, _index(end)))
-        graph.add((trigger, NIF.anchorOf, Literal(text[start:end])))
-        graph.add((trigger, ITSRDF.taIdentRef, node))
-        graph.add((trigger, NIF.sentence, sentence))
+        graph.add((trigger, _TYPE, _PHRASE))
+        graph.add((trigger, _CONTEXT, context))
+        graph.add((trigger, _BEGIN, _index(start)))
+        graph.add((trigger, _END, _index(end)))
+        graph.add((trigger, _ANCHOR, Literal(text[start:end])))
+        graph.add((trigger, _IDENT, node))
+        graph.add((trigger, _IN_SENTENCE, sentence))
 
 
 _KIND_WORDS = {"LegalAction": "Legal action"}

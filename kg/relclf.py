@@ -14,7 +14,8 @@ semantic features with maximum entropy models for extracting relations") and Zho
 classifier, trained with thinc.
 
 Precision first: a pair is said to be related only when the classifier's probability of its
-likeliest relation is at least :data:`DEFAULT_THRESHOLD` and the classes of the two mentions fit the predicate
+likeliest relation is at least :data:`DEFAULT_THRESHOLD` (:data:`PREDICATE_THRESHOLDS` for the
+conflict and stance predicates) and the classes of the two mentions fit the predicate
 (:func:`kg.relations.fits`); sentences that are lists, headlines or too long are not read
 (:func:`kg.frames.is_usable`). :func:`merge` joins the rules' relations and the learned
 ones, the rule's reading first when both found the same pair.
@@ -48,6 +49,7 @@ __all__ = [
     "LABELS",
     "MODEL_DIR",
     "NONE",
+    "PREDICATE_THRESHOLDS",
     "ModelError",
     "RelationModel",
     "active_model",
@@ -68,6 +70,15 @@ NONE = "NONE"
 #: A learned relation is kept when the classifier gives it at least this probability (chosen
 #: by cross-validation on CoNLL04 train and re3d-dev: 0.2 scored higher than 0.3 on both).
 DEFAULT_THRESHOLD = 0.2
+#: Predicates kept from a lower probability than :data:`DEFAULT_THRESHOLD`: the conflict and
+#: stance relations, taught by re3d alone and rare there, rarely get much probability mass.
+#: 0.1 was chosen by 5-fold cross-validation on re3d-dev (relation F1 0.192 -> 0.204,
+#: precision 0.332 -> 0.337; 0.15 and 0.05 scored lower); CoNLL04 has none of them. Two names
+#: of one list keep :data:`DEFAULT_THRESHOLD` ("Vietnam, China and Myanmar" met no one).
+PREDICATE_THRESHOLDS: dict[str, float] = {
+    "fightsAgainst": 0.1, "alliedWith": 0.1, "communicatedWith": 0.1, "opposes": 0.1,
+    "supports": 0.1,
+}
 #: Pairs further apart than this many tokens are not read.
 MAX_DISTANCE = 40
 
@@ -118,20 +129,106 @@ def _word(token: Token) -> str:
     return lemma(token) if token.is_alpha else token.lower_
 
 
-def _path(a: Token, b: Token) -> tuple[list[Token], Token | None, list[Token]]:
+class _Columns:
+    """The per-token facts of one Doc that :func:`pair_features` reads, by token index.
+
+    A sentence of ``n`` mentions has ``n**2 / 2`` pairs, each reading the words between and
+    around them and the dependency path between them: reading ``Token`` objects for each
+    pair made the features most of the classifier's time. Here each fact is read once per
+    Doc (words and lemmas on first use), as spaCy and :func:`kg.lexicon.lemma` give it.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.deps: list[str] = []
+        self.poses: list[str] = []
+        self.lowers: list[str] = []
+        self.alphas: list[bool] = []
+        self.spaces: list[bool] = []
+        self.heads: list[int] = []
+        starts: list[bool] = []
+        for token in doc:
+            self.deps.append(token.dep_)
+            self.poses.append(token.pos_)
+            self.lowers.append(token.lower_)
+            self.alphas.append(token.is_alpha)
+            self.spaces.append(token.is_space)
+            self.heads.append(token.head.i)
+            starts.append(token.is_sent_start is True)
+        # the sentence bounds Span.sent finds: back from a token to a sentence start, and
+        # forward from the token after it to the next one
+        self.sent_start: list[int] = []
+        begin = 0
+        for i, starts_here in enumerate(starts):
+            begin = i if starts_here else begin
+            self.sent_start.append(begin)
+        self.sent_end: list[int] = [0] * len(starts)
+        end = len(starts)
+        for i in range(len(starts) - 1, -1, -1):
+            self.sent_end[i] = end
+            end = i if starts[i] else end
+        self._words: dict[int, str] = {}
+        self._lemmas: dict[int, str] = {}
+        self._child_deps: dict[int, tuple[str, ...]] = {}
+        self._ancestors: dict[int, list[int]] = {}
+        self._alpha_words: dict[tuple[int, int], list[str]] = {}
+
+    def word(self, i: int) -> str:
+        """:func:`_word` of token ``i``."""
+        found = self._words.get(i)
+        if found is None:
+            found = self._words[i] = _word(self.doc[i])
+        return found
+
+    def lemma(self, i: int) -> str:
+        """:func:`kg.lexicon.lemma` of token ``i``."""
+        found = self._lemmas.get(i)
+        if found is None:
+            found = self._lemmas[i] = lemma(self.doc[i])
+        return found
+
+    def child_deps(self, i: int) -> tuple[str, ...]:
+        """The dependency labels of token ``i``'s children."""
+        found = self._child_deps.get(i)
+        if found is None:
+            found = self._child_deps[i] = tuple(c.dep_ for c in self.doc[i].children)
+        return found
+
+    def ancestors(self, i: int) -> list[int]:
+        """Token ``i`` and its ancestors up to the root (``Token.ancestors``); not to be
+        changed (it is kept)."""
+        found = self._ancestors.get(i)
+        if found is None:
+            found = self._ancestors[i] = [i]
+            token = i
+            while self.heads[token] != token and len(found) <= len(self.heads):
+                token = self.heads[token]
+                found.append(token)
+        return found
+
+    def alpha_words(self, start: int, end: int) -> list[str]:
+        """:func:`_word` of the alphabetic tokens ``start``..``end``; not to be changed."""
+        found = self._alpha_words.get((start, end))
+        if found is None:
+            found = self._alpha_words[start, end] = [
+                self.word(i) for i in range(start, end) if self.alphas[i]]
+        return found
+
+
+def _path(columns: _Columns, a: int, b: int) -> tuple[list[int], int | None, list[int]]:
     """The tokens from ``a`` up to the lowest common ancestor and from it down to ``b``."""
-    up = [a, *a.ancestors]
-    seen = {t.i: n for n, t in enumerate(up)}
-    down: list[Token] = []
-    for token in (b, *b.ancestors):
-        if token.i in seen:
-            return up[: seen[token.i]], token, list(reversed(down))
+    up = columns.ancestors(a)
+    seen = {t: n for n, t in enumerate(up)}
+    down: list[int] = []
+    for token in columns.ancestors(b):
+        if token in seen:
+            return up[: seen[token]], token, list(reversed(down))
         down.append(token)
-    return up, None, list(reversed(down))
+    return list(up), None, list(reversed(down))
 
 
 def pair_features(first: Span, second: Span, a: Mention, b: Mention,
-                  between_mentions: int) -> tuple[str, ...]:
+                  between_mentions: int, *, columns: _Columns | None = None) -> tuple[str, ...]:
     """The feature tokens of a pair of mentions ``a`` (span ``first``) before ``b``.
 
     Parameters
@@ -142,6 +239,9 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
         The mentions.
     between_mentions
         How many other mentions lie between the two.
+    columns
+        The token facts of their Doc, when the caller reads many pairs of it (made here
+        otherwise).
 
     Returns
     -------
@@ -149,10 +249,11 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
         Feature tokens; the model reads them as a bag, so conjunctions of the type pair
         with the strongest cues are tokens of their own.
     """
-    doc = first.doc
+    col = columns if columns is not None else _Columns(first.doc)
+    deps, poses, heads = col.deps, col.poses, col.heads
     types = f"{a.cls}>{b.cls}"
-    between = [t for t in doc[first.end:second.start] if not t.is_space]
-    words = [_word(t) for t in between]
+    between = [i for i in range(first.end, second.start) if not col.spaces[i]]
+    words = [col.word(i) for i in between]
     out = [f"T={types}", f"TA={a.cls}", f"TB={b.cls}", f"LA={a.label}", f"LB={b.label}",
            f"D={_bucket(len(between))}", f"M={_bucket(between_mentions)}"]
     if a.nominal:
@@ -170,45 +271,50 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
     if len(between) <= 12:
         out += [f"BW|{types}={w}" for w in dict.fromkeys(words) if w.isalpha()]
         out += [f"BB={x}_{y}" for x, y in pairwise(words)]
-    before = doc[first.start - 1] if first.start > first.sent.start else None
-    after = doc[second.end] if second.end < second.sent.end else None
-    w0, w3 = (_word(before) if before is not None else "^"), (
-        _word(after) if after is not None else "$")
+    w0 = col.word(first.start - 1) if first.start > col.sent_start[first.start] else "^"
+    w3 = col.word(second.end) if second.end < col.sent_end[second.start] else "$"
     out += [f"W0={w0}", f"W3={w3}", f"W0|{types}={w0}", f"W3|{types}={w3}"]
-    out += [f"WA={_word(t)}" for t in first if t.is_alpha][-2:]
-    out += [f"WB={_word(t)}" for t in second if t.is_alpha][-2:]
-    out += [f"WA|{types}={_word(t)}" for t in first if t.is_alpha][-1:]
-    out += [f"WB|{types}={_word(t)}" for t in second if t.is_alpha][-1:]
-    ra, rb = first.root, second.root
-    out += [f"DA={ra.dep_}", f"DB={rb.dep_}", f"HA={lemma(ra.head)}", f"HB={lemma(rb.head)}"]
-    up, top, down = _path(ra, rb)
+    alpha_a = col.alpha_words(first.start, first.end)
+    alpha_b = col.alpha_words(second.start, second.end)
+    out += [f"WA={w}" for w in alpha_a][-2:]
+    out += [f"WB={w}" for w in alpha_b][-2:]
+    out += [f"WA|{types}={w}" for w in alpha_a][-1:]
+    out += [f"WB|{types}={w}" for w in alpha_b][-1:]
+    ra, rb = first.root.i, second.root.i
+    out += [f"DA={deps[ra]}", f"DB={deps[rb]}", f"HA={col.lemma(heads[ra])}",
+            f"HB={col.lemma(heads[rb])}"]
+    up, top, down = _path(col, ra, rb)
     if top is None:
         out.append("NOPATH")
         return tuple(out)
-    deps = [f"{t.dep_}^" for t in up] + [f"v{t.dep_}" for t in down]
-    middle = [lemma(t) for t in (*up[1:], top, *down[:-1])
-              if t.pos_ in ("VERB", "NOUN", "ADP", "AUX", "PROPN", "ADJ")
-              and t not in first and t not in second]
-    top_word = "SELF" if top in first or top in second else f"{lemma(top)}/{top.pos_}"
-    out += [f"PD={' '.join(deps)}", f"PL={len(deps)}", f"TOP={top_word}",
-            f"P={' '.join(deps[:len(up)])} {top_word} {' '.join(deps[len(up):])}",
-            f"PD|{types}={' '.join(deps)}", f"TOP|{types}={top_word}"]
+
+    def in_pair(i: int) -> bool:
+        return first.start <= i < first.end or second.start <= i < second.end
+
+    path = [f"{deps[i]}^" for i in up] + [f"v{deps[i]}" for i in down]
+    on_path = (*up[1:], top, *down[:-1])
+    middle = [col.lemma(i) for i in on_path
+              if poses[i] in ("VERB", "NOUN", "ADP", "AUX", "PROPN", "ADJ") and not in_pair(i)]
+    top_word = "SELF" if in_pair(top) else f"{col.lemma(top)}/{poses[top]}"
+    out += [f"PD={' '.join(path)}", f"PL={len(path)}", f"TOP={top_word}",
+            f"P={' '.join(path[:len(up)])} {top_word} {' '.join(path[len(up):])}",
+            f"PD|{types}={' '.join(path)}", f"TOP|{types}={top_word}"]
     out += [f"PW={w}" for w in dict.fromkeys(middle)]
     out += [f"PW|{types}={w}" for w in dict.fromkeys(middle)]
-    verbs = [t for t in (*up[1:], top, *down[:-1]) if t.pos_ in ("VERB", "AUX")]
+    verbs = [i for i in on_path if poses[i] in ("VERB", "AUX")]
     if verbs:
-        out += [f"V={lemma(verbs[0])}", f"V|{types}={lemma(verbs[0])}"]
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verbs[0].children)
+        out += [f"V={col.lemma(verbs[0])}", f"V|{types}={col.lemma(verbs[0])}"]
+        passive = any(d in ("nsubjpass", "auxpass") for d in col.child_deps(verbs[0]))
         out.append(f"PASS={passive}")
-        if any(c.dep_ == "neg" for v in verbs for c in v.children):
+        if any(d == "neg" for v in verbs for d in col.child_deps(v)):
             out.append("NEG")
-    for token, side in ((ra, "A"), (rb, "B")):
-        if token.dep_ == "poss":
+    for i, side in ((ra, "A"), (rb, "B")):
+        if deps[i] == "poss":
             out.append(f"POSS{side}")
-        if token.dep_ == "appos" or any(c.dep_ == "appos" for c in token.children):
+        if deps[i] == "appos" or "appos" in col.child_deps(i):
             out.append(f"APPOS{side}")
-        if token.dep_ == "pobj":
-            out.append(f"PREP{side}={token.head.lower_}")
+        if deps[i] == "pobj":
+            out.append(f"PREP{side}={col.lowers[heads[i]]}")
     return tuple(out)
 
 
@@ -225,7 +331,8 @@ def _nesting(span: Span, spans: Sequence[Span]) -> list[str]:
 
 def candidates(doc: Doc, mentions: Sequence[Mention], *,
                max_tokens: int = MAX_SENTENCE_TOKENS,
-               max_distance: int = MAX_DISTANCE) -> Iterator[RelationCandidate]:
+               max_distance: int = MAX_DISTANCE,
+               index: MentionIndex | None = None) -> Iterator[RelationCandidate]:
     """Every pair of mentions of one usable sentence of ``doc``, with its features.
 
     Parameters
@@ -239,19 +346,26 @@ def candidates(doc: Doc, mentions: Sequence[Mention], *,
         (:func:`kg.frames.is_usable`).
     max_distance
         Pairs more than this many tokens apart are skipped.
+    index
+        The :class:`~kg.frames.MentionIndex` of ``doc`` and ``mentions``, when the caller
+        has made one; made here otherwise.
 
     Returns
     -------
     Iterator[RelationCandidate]
         In document order of the first mention, then of the second.
     """
-    index = MentionIndex(doc, mentions)
+    index = index if index is not None else MentionIndex(doc, mentions)
+    columns: _Columns | None = None
     for sent in units(doc):
         inside = sorted(
             ((m, index.spans[m]) for m in index.in_span(sent.start, sent.end)),
             key=lambda item: (item[1].start, item[1].end))
         if len(inside) < 2 or not is_usable(sent, max_tokens=max_tokens):
             continue
+        columns = columns if columns is not None else _Columns(doc)
+        spans = [s for _, s in inside]
+        nested: list[list[str] | None] = [None] * len(inside)  # _nesting of each, once
         for i, (a, first) in enumerate(inside):
             for n, (b, second) in enumerate(inside[i + 1:]):
                 if second.start < first.end:
@@ -261,10 +375,13 @@ def candidates(doc: Doc, mentions: Sequence[Mention], *,
                 if a.anchor.casefold() == b.anchor.casefold():
                     continue
                 between = sum(1 for _, s in inside[i + 1: i + 1 + n] if s.start >= first.end)
-                features = pair_features(first, second, a, b, between)
+                features = pair_features(first, second, a, b, between, columns=columns)
+                for k in (i, i + 1 + n):
+                    if nested[k] is None:
+                        nested[k] = _nesting(spans[k], spans)
                 nesting = tuple(f"{kind}{side}|{a.cls}>{b.cls}"
-                                for span, side in ((first, "A"), (second, "B"))
-                                for kind in _nesting(span, [s for _, s in inside]))
+                                for k, side in ((i, "A"), (i + 1 + n, "B"))
+                                for kind in nested[k] or ())
                 yield RelationCandidate(a, b, features + nesting)
 
 
@@ -352,6 +469,16 @@ class RelationModel:
         scores = self.model.predict(self.inputs(items))
         return [{label: float(row[k]) for k, label in enumerate(self.labels)} for row in scores]
 
+    def likeliest(self, items: Sequence[Sequence[str]]) -> list[tuple[str, float]]:
+        """The likeliest label other than :data:`NONE` of each feature list of ``items``
+        and its probability (the first such label on a tie), in order."""
+        if not items:
+            return []
+        related = [k for k, label in enumerate(self.labels) if label != NONE]
+        scores = self.model.predict(self.inputs(items))[:, related]
+        return [(self.labels[related[k]], float(row[k]))
+                for row, k in zip(scores, scores.argmax(axis=1))]
+
 
 @cache
 def default_model() -> RelationModel | None:
@@ -388,8 +515,20 @@ def active_model() -> RelationModel | None:
     return model if isinstance(model, RelationModel) else None
 
 
+def _coordinated(features: Sequence[str]) -> bool:
+    """Whether the dependency path between a pair (its ``PD=`` feature) is conjunctions only:
+    two names of one list ("from Vietnam, China and Myanmar").
+
+    >>> _coordinated(("T=Country>Country", "PD=vconj vconj")), _coordinated(("PD=nsubj^ vdobj",))
+    (True, False)
+    """
+    path = next((f[3:] for f in features if f.startswith("PD=")), None)
+    return path is not None and all(dep in ("conj^", "vconj") for dep in path.split())
+
+
 def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | None = None,
-             threshold: float = DEFAULT_THRESHOLD) -> Iterator[Relation]:
+             threshold: float | None = None,
+             index: MentionIndex | None = None) -> Iterator[Relation]:
     """The relations the classifier reads between ``mentions`` of ``doc``.
 
     Parameters
@@ -401,7 +540,11 @@ def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | No
     model
         The classifier; by default the shipped one (or the one :func:`using` set).
     threshold
-        The least probability of a relation that is kept.
+        The least probability of a relation that is kept; by default that of
+        :data:`PREDICATE_THRESHOLDS` for its predicate, else (and between two names of one
+        list, whose path is conjunctions only) :data:`DEFAULT_THRESHOLD`.
+    index
+        As for :func:`candidates`.
 
     Returns
     -------
@@ -412,15 +555,18 @@ def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | No
     model = model or active_model()
     if model is None or not mentions:
         return
-    pairs = list(candidates(doc, mentions))
-    for pair, scores in zip(pairs, model.predict([p.features for p in pairs])):
-        # the likeliest relation, kept when likely enough even if NONE is likelier still
-        label, probability = max(((label, p) for label, p in scores.items() if label != NONE),
-                                 key=lambda item: item[1])
+    pairs = list(candidates(doc, mentions, index=index))
+    # the likeliest relation, kept when likely enough even if NONE is likelier still
+    for pair, (label, probability) in zip(pairs, model.likeliest([p.features for p in pairs])):
         read = predicate_of(label)
-        if read is None or probability < threshold:
+        if read is None:
             continue
         predicate, first_is_subject = read
+        least = threshold if threshold is not None else PREDICATE_THRESHOLDS.get(
+            predicate, DEFAULT_THRESHOLD)
+        if probability < least or (threshold is None and probability < DEFAULT_THRESHOLD
+                                   and _coordinated(pair.features)):
+            continue  # two names of one list ("from Vietnam, China and Myanmar") keep the default
         subject, obj = (pair.first, pair.second) if first_is_subject else (pair.second, pair.first)
         if fits(subject, predicate, obj):
             yield Relation(subject, predicate, obj, subject.sentence, round(probability, 2))

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
@@ -96,3 +97,41 @@ def test_analysis_json(demo_build):
     assert {"degree", "pagerank", "label", "class", "iri"} <= set(analysis["nodes"][0])
     ranks = [n["pagerank"] for n in analysis["nodes"]]
     assert ranks == sorted(ranks, reverse=True)
+
+
+def test_facts_kept_per_document_change_no_reading(nlp):
+    """The rules share what they read of a Doc (sentence units, usable sentences, the mention
+    index, the classifier's token columns): the same events, quotations and learned
+    relations as each rule reading a fresh Doc on its own."""
+    from kg.coref import PRONOUN
+    from kg.events import events
+    from kg.frames import MentionIndex
+    from kg.mentions import mentions
+    from kg.quotes import quotations
+    from kg.relclf import _Columns, candidates, classify, pair_features
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    text = next(examples.glob("*.txt")).read_text(encoding="utf-8")
+
+    def read(doc, shared):
+        readable = [m for m in mentions(doc) if m.label != PRONOUN]
+        index = MentionIndex(doc, readable) if shared else None
+        return (list(events(doc, readable, index=index)),
+                list(quotations(doc, readable, index=index)),
+                list(classify(doc, readable, index=index)),
+                list(candidates(doc, readable, index=index)))
+
+    doc = nlp(text)
+    first = read(doc, shared=True)
+    again = read(doc, shared=True)  # the kept facts are read back
+    alone = read(nlp(text), shared=False)
+    assert first == again == alone
+    found_events, found_quotes, learned, pairs = first
+    assert len(found_events) > 10 and found_quotes and learned and len(pairs) > 100
+    # a pair's features with the token columns kept over all pairs of the Doc, and alone
+    index = MentionIndex(doc, [m for m in mentions(doc) if m.label != PRONOUN])
+    columns = _Columns(doc)
+    for pair in pairs[:300]:
+        spans = index.spans[pair.first], index.spans[pair.second]
+        assert (pair_features(*spans, pair.first, pair.second, 1, columns=columns)
+                == pair_features(*spans, pair.first, pair.second, 1))

@@ -12,9 +12,11 @@ from kg.build import analyse
 from kg.cli import main
 from kg.mentions import mentions
 from kg.relclf import (
+    DEFAULT_THRESHOLD,
     LABELS,
     MODEL_DIR,
     NONE,
+    PREDICATE_THRESHOLDS,
     ModelError,
     RelationModel,
     candidates,
@@ -217,3 +219,34 @@ def test_cross_validated_conll04_scores_every_gold_relation_once(nlp) -> None:
     exact, overlap = tables["cross-validated, exact"]["micro"], tables[
         "cross-validated, overlap"]["micro"]
     assert exact.tp <= overlap.tp
+
+
+def test_conflict_and_stance_predicates_keep_a_lower_probability(nlp) -> None:
+    """A pair the model gives about 1/7 to a relation: kept for fightsAgainst (0.1, see
+    PREDICATE_THRESHOLDS), dropped for memberOf (DEFAULT_THRESHOLD 0.2) and when a single
+    threshold of 0.2 is asked for."""
+    doc = nlp("The Kurdish Workers Party fought the Syrian Army near Aleppo.")
+    found = [m for m in mentions(doc) if m.cls != "Location"]
+    pair = next(candidates(doc, found))
+    for label in ("fightsAgainst=", "memberOf>"):
+        model = fit([(pair.features, label)] + [(pair.features, NONE)] * 6, seed=0, epochs=200)
+        probability = model.predict([pair.features])[0][label]
+        assert PREDICATE_THRESHOLDS["fightsAgainst"] < probability < DEFAULT_THRESHOLD
+        kept = {r.predicate for r in classify(doc, found, model=model)}
+        assert kept == ({"fightsAgainst"} if label == "fightsAgainst=" else set())
+        assert not list(classify(doc, found, model=model, threshold=DEFAULT_THRESHOLD))
+
+
+def test_two_names_of_one_list_keep_the_default_threshold(nlp) -> None:
+    """"27 people from Vietnam, China and Myanmar": a list says no one met anyone, so the
+    lower threshold of the stance predicates does not apply between its names."""
+    doc = nlp("Police arrested 27 people from Vietnam, China and Myanmar on Monday.")
+    found = [m for m in mentions(doc) if m.anchor in ("China", "Myanmar")]
+    pair = next(candidates(doc, found))
+    assert "PD=vconj" in pair.features
+    model = fit([(pair.features, "communicatedWith=")] + [(pair.features, NONE)] * 6, seed=0,
+                epochs=200)
+    assert PREDICATE_THRESHOLDS["communicatedWith"] < model.predict([pair.features])[0][
+        "communicatedWith="] < DEFAULT_THRESHOLD
+    assert not list(classify(doc, found, model=model))
+    assert list(classify(doc, found, model=model, threshold=0.1))
