@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.memory import trim
 from kg.vocab import NAMESPACES
 
 __all__ = [
@@ -321,6 +322,7 @@ class KGStore:
         documents) until they are flushed."""
         if self.path is not None:
             self.store.flush()
+            trim()
 
     def clear(self) -> None:
         """Remove every graph and triple."""
@@ -328,8 +330,10 @@ class KGStore:
 
     def flush(self) -> None:
         """Write the on-disk store's buffers out: a long build calls it now and then, as
-        RocksDB's write buffers otherwise grow by about 1 MB a document."""
+        RocksDB's write buffers otherwise grow by about 1 MB a document; then the memory the
+        C heap freed meanwhile is given back (:func:`kg.memory.trim`)."""
         self.store.flush()
+        trim()
 
     def documents(self) -> dict[str, str]:
         """Stored documents: graph (``nif:Context``) IRI -> ``dcterms:source``."""

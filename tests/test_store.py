@@ -1,4 +1,5 @@
 import json
+import platform
 
 import pyoxigraph as ox
 import pytest
@@ -162,3 +163,12 @@ def test_a_derived_graph_left_half_written_is_replaced_whole(store):
     store.replace_derived_graph(name, _lines(5, "y"), batch=4)
     assert len(_quads(store, graph)) == 5 and len(store) == 2 + 5
     assert _quads(store, graph) == _quads(store, ox.DefaultGraph()) - _quads(store, ox.NamedNode(EX + "doc1"))
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_trim_reaches_glibc_malloc_trim() -> None:
+    """On glibc, flushing the store gives freed heap memory back: kg.memory finds the call."""
+    from kg import memory
+
+    assert memory._libc() is not None
+    assert isinstance(memory.trim(), bool)
