@@ -84,11 +84,7 @@ def read_documents(
     seen: dict[str, str] = {}  # text digest -> the first source that had it
     for path in find_inputs(paths):
         source = _printable_path(path)
-        try:
-            items = list(_read_file(path, source))
-        except Exception as err:  # noqa: BLE001  one bad file costs one file, whatever breaks
-            items = [IngestError(source, f"could not be read ({type(err).__name__}: {err})")]
-        for item in items:
+        for item in _guarded(_read_file(path, source), source):
             if isinstance(item, Document) and len(item.text) > max_document_chars:
                 item = IngestError(item.source, f"{len(item.text):,} characters, over the limit "
                                                 f"of {max_document_chars:,} for one document; "
@@ -98,6 +94,17 @@ def read_documents(
                 if first != item.source:
                     item = IngestError(item.source, f"same text as {first}, already read; skipped")
             yield item
+
+
+def _guarded(items: Iterator[Document | IngestError], source: str
+             ) -> Iterator[Document | IngestError]:
+    """``items`` one at a time (a JSON Lines file of 10,000 articles is not held as a list
+    of them), ended by an :class:`IngestError` for ``source`` if reading it breaks: one bad
+    file costs that file's articles from there on, whatever breaks."""
+    try:
+        yield from items
+    except Exception as err:  # noqa: BLE001
+        yield IngestError(source, f"could not be read ({type(err).__name__}: {err})")
 
 
 def _printable_path(path: Path) -> str:
@@ -164,7 +171,7 @@ def _jsonl_documents(
     source: str, text: str, metadata: dict[str, str]
 ) -> Iterator[Document | IngestError]:
     # JSON Lines end at "\n" only: U+2028 and friends may stand inside a JSON string
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
         where = f"{source}#line={number}"
@@ -182,6 +189,20 @@ def _jsonl_documents(
         fields = {k: str(record[k]) for k in ("title", "url", "date") if record.get(k)}
         yield _checked(Document(source=where, text=record["text"], metadata=dict(metadata),
                                 **fields))
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text.split("\\n")`` one piece at a time, not as a list of them all.
+
+    >>> list(_lines("a\\nb\\n")), list(_lines(""))
+    (['a', 'b', ''], [''])
+    """
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end]
+        start = end + 1
 
 
 def _html_document(source: str, html: str, metadata: dict[str, str]) -> Document | IngestError:
