@@ -30,6 +30,19 @@ def test_missing_path_raises_before_reading_anything(tmp_path):
         list(read_documents([tmp_path / "a.txt", tmp_path / "nope.txt"]))
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_jsonl_read_line_by_line_in_any_encoding(tmp_path, encoding):
+    """UTF-8 JSON Lines are read from the bytes line by line, others from their decoded text:
+    the same articles, numbers and line ends either way."""
+    lines = [json.dumps({"text": "Hun Manet’s order, “at once”: €30k."}, ensure_ascii=False),
+             "", json.dumps({"text": "Café crème.\u2028Same line."}), "{bad"]
+    (tmp_path / "n.jsonl").write_bytes("\r\n".join(lines).encode(encoding))
+    items = list(read_documents([tmp_path / "n.jsonl"]))
+    assert [(i.source.rsplit("#", 1)[1], getattr(i, "text", None)) for i in items] == [
+        ("line=1", "Hun Manet’s order, “at once”: €30k."),
+        ("line=3", "Café crème.\u2028Same line."), ("line=4", None)]
+
+
 def test_jsonl_lines_become_documents_and_bad_lines_errors(tmp_path):
     lines = [
         json.dumps({"text": "First story.", "title": "One", "url": "https://example.org/1",
