@@ -35,6 +35,9 @@ def main() -> None:
       kg build examples/ -o output/
       kg query output/ 'SELECT ?name WHERE { ?p a akg:Person ; rdfs:label ?name }'
     """
+    from kg.memory import limit_arenas
+
+    limit_arenas()  # before a store or a thread starts: see kg.memory
 
 
 @main.command()

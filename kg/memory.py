@@ -14,7 +14,11 @@ import ctypes.util
 from functools import cache
 from typing import Any
 
-__all__ = ["trim"]
+__all__ = ["ARENAS", "limit_arenas", "trim"]
+
+#: malloc arenas a kg process uses at most (glibc's ``M_ARENA_MAX``; its default is 8 per core).
+ARENAS = 2
+_M_ARENA_MAX = -8  # from glibc's malloc.h
 
 
 @cache
@@ -25,6 +29,22 @@ def _libc() -> Any:
         return libc if libc is not None and hasattr(libc, "malloc_trim") else None
     except OSError:
         return None
+
+
+def limit_arenas(arenas: int = ARENAS) -> bool:
+    """Let the threads created from now on share at most ``arenas`` malloc arenas.
+
+    Each thread that writes the store (the build's writer, RocksDB's own) otherwise gets an
+    arena of its own, up to 64 MB each that :func:`trim` cannot give back while any of its
+    pages is in use. Called when ``kg`` starts, before any store is opened.
+
+    Returns
+    -------
+    bool
+        Whether the limit was set (False where there is no glibc ``mallopt``).
+    """
+    libc = _libc()
+    return bool(libc.mallopt(_M_ARENA_MAX, arenas)) if libc is not None else False
 
 
 def trim() -> bool:
