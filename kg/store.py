@@ -330,7 +330,7 @@ class KGStore:
 
     def flush(self) -> None:
         """Write the on-disk store's buffers out: a long build calls it now and then, as
-        RocksDB's write buffers otherwise grow by about 1 MB a document; then the memory the
+        RocksDB's write buffers otherwise grow by about 4 MB a news article; then the memory the
         C heap freed meanwhile is given back (:func:`kg.memory.trim`)."""
         self.store.flush()
         trim()

@@ -302,3 +302,28 @@ def test_store_writer_writes_in_order_and_reports_a_failed_write():
     with pytest.raises(SyntaxError), StoreWriter(store) as writer:
         writer.put("<urn:x:a> not N-Triples", URIRef("urn:x:bad"))
     assert writer.written == 0
+
+
+def test_writer_flushes_by_graphs_and_by_size(tmp_path):
+    """The store's write buffers are flushed every flush_every graphs, or sooner once
+    flush_bytes of N-Triples were written (an article's buffers are some 4 MB)."""
+    from rdflib import URIRef
+
+    from kg.store import KGStore
+    from kg.writer import StoreWriter
+
+    store = KGStore(tmp_path / "store")
+    flushes = []
+    flush = store.flush
+    store.flush = lambda: (flushes.append(True), flush())[1]  # counts the real flushes
+    small = '<urn:x:a> <urn:x:p> "1" .\n'
+    with StoreWriter(store, flush_every=3, flush_bytes=10**9) as writer:
+        for i in range(7):
+            writer.put(small, URIRef(f"urn:x:doc{i}"))
+    assert len(flushes) == 2
+    flushes.clear()
+    big = "".join(f'<urn:x:a> <urn:x:p> "{i}" .\n' for i in range(100))
+    with StoreWriter(store, flush_every=100, flush_bytes=len(big) * 2) as writer:
+        for i in range(5):
+            writer.put(big, URIRef(f"urn:x:big{i}"))
+    assert len(flushes) == 2 and writer.written == 5
