@@ -118,7 +118,7 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
     # the relation and event rules read pronouns their own way ("he said"): they get the
     # names and descriptions; pronoun mentions (kg.coref) are for the graph and its entities
     readable = [m for m in found if m.label != PRONOUN]
-    index = MentionIndex(doc, readable)  # which mention covers which token: read by each rule
+    index = MentionIndex(doc, readable)  # which mention covers which token: read by every rule
     happened = sorted([*events(doc, readable, date=document.date, sections=sections or (),
                                index=index),
                        *quotations(doc, readable, date=document.date,
@@ -132,7 +132,7 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
         referent=referent,
         sections=list(sections or []),
         relations=merge(  # the rules first; the classifier for pairs they said nothing of
-            [*relations(doc, readable), *implied_relations(happened),
+            [*relations(doc, readable, index=index), *implied_relations(happened),
              *nationality_relations(entities, referent)],
             classify(doc, readable, index=index),
         ),

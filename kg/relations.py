@@ -113,7 +113,8 @@ def fits(subject: Mention, predicate: str, obj: Mention) -> bool:
 
 
 def relations(
-    doc: Doc, mentions: Sequence[Mention], *, max_tokens: int = MAX_SENTENCE_TOKENS
+    doc: Doc, mentions: Sequence[Mention], *, max_tokens: int = MAX_SENTENCE_TOKENS,
+    index: MentionIndex | None = None,
 ) -> Iterator[Relation]:
     """Yield the relations read from ``doc`` between its ``mentions``, in document order.
 
@@ -125,6 +126,9 @@ def relations(
         Its mentions (as :func:`kg.mentions.mentions` gives them).
     max_tokens
         Sentences longer than this get only the local (noun phrase) patterns.
+    index
+        The :class:`~kg.frames.MentionIndex` of ``doc`` and ``mentions``, when the caller
+        has made one (it is shared with the other rules); made here otherwise.
 
     Returns
     -------
@@ -140,7 +144,7 @@ def relations(
     >>> [(r.subject.anchor, r.predicate, r.object.anchor) for r in relations(doc, list(mentions(doc)))]
     [('Sergei Aksyonov', 'leads', 'Crimea')]
     """
-    index = MentionIndex(doc, mentions)
+    index = index if index is not None else MentionIndex(doc, mentions)
     for sent in units(doc):
         if not any(index.at(t) for t in sent):
             continue

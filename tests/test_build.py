@@ -101,13 +101,14 @@ def test_analysis_json(demo_build):
 
 def test_facts_kept_per_document_change_no_reading(nlp):
     """The rules share what they read of a Doc (sentence units, usable sentences, the mention
-    index, the classifier's token columns): the same events, quotations and learned
+    index, the classifier's token columns): the same events, quotations, learned and ruled
     relations as each rule reading a fresh Doc on its own."""
     from kg.coref import PRONOUN
     from kg.events import events
     from kg.frames import MentionIndex
     from kg.mentions import mentions
     from kg.quotes import quotations
+    from kg.relations import relations
     from kg.relclf import _Columns, candidates, classify, pair_features
 
     examples = Path(__file__).resolve().parent.parent / "examples"
@@ -119,15 +120,16 @@ def test_facts_kept_per_document_change_no_reading(nlp):
         return (list(events(doc, readable, index=index)),
                 list(quotations(doc, readable, index=index)),
                 list(classify(doc, readable, index=index)),
-                list(candidates(doc, readable, index=index)))
+                list(candidates(doc, readable, index=index)),
+                list(relations(doc, readable, index=index)))
 
     doc = nlp(text)
     first = read(doc, shared=True)
     again = read(doc, shared=True)  # the kept facts are read back
     alone = read(nlp(text), shared=False)
     assert first == again == alone
-    found_events, found_quotes, learned, pairs = first
-    assert len(found_events) > 10 and found_quotes and learned and len(pairs) > 100
+    found_events, found_quotes, learned, pairs, ruled = first
+    assert len(found_events) > 10 and found_quotes and learned and len(pairs) > 100 and ruled
     # a pair's features with the token columns kept over all pairs of the Doc, and alone
     index = MentionIndex(doc, [m for m in mentions(doc) if m.label != PRONOUN])
     columns = _Columns(doc)
