@@ -124,6 +124,11 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
                        *quotations(doc, readable, date=document.date,
                                    sections=sections or (), index=index)],
                       key=lambda event: event.trigger)
+    read = merge(  # the rules first; the classifier for pairs they said nothing of
+        [*relations(doc, readable, index=index), *implied_relations(happened),
+         *nationality_relations(entities, referent)],
+        classify(doc, readable, index=index),
+    )
     return DocumentResult(
         document=document,
         sentences=sentences(doc),
@@ -131,11 +136,8 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
         entities=entities,
         referent=referent,
         sections=list(sections or []),
-        relations=merge(  # the rules first; the classifier for pairs they said nothing of
-            [*relations(doc, readable, index=index), *implied_relations(happened),
-             *nationality_relations(entities, referent)],
-            classify(doc, readable, index=index),
-        ),
+        # two mentions of one actor ("Mbappe ... the France captain") make no relation
+        relations=[r for r in read if referent[r.subject] != referent[r.object]],
         events=happened,
     )
 

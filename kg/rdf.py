@@ -283,8 +283,6 @@ def _add_relations(graph: _Triples, context: URIRef, result: DocumentResult) -> 
     for relation in result.relations:
         subject = entity_iri(result.referent[relation.subject])
         obj = entity_iri(result.referent[relation.object])
-        if subject == obj:  # "Mbappe ... the France captain": one actor, not a relation
-            continue
         predicate: URIRef = getattr(AKG, relation.predicate)  # unknown names raise
         graph.add((subject, predicate, obj))
         node = statement_iri(context, relation)

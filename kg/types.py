@@ -213,7 +213,7 @@ class DocumentResult:
     entities: list[Entity]
     referent: dict[Mention, str]  # mention -> Entity.key
     sections: list[Section] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)  # between two different entities
     events: list[Event] = field(default_factory=list)
 
 
