@@ -119,6 +119,15 @@ LEADER_TITLES: frozenset[str] = frozenset(
      "administrator", "superintendent", "commissioner", "minister", "ruler", "dictator",
      "monarch", "sultan", "prime", "secretary general")
 )
+#: Titles of public offices: a description headed by one ("the Foreign Minister", "the
+#: Minister of Foreign Affairs of Iraq") names whoever holds that office, which the nearest
+#: person named before it often does not ("X met the Iraqi Foreign Minister"), so such a
+#: description is linked to a person only when the text gives that person the title.
+OFFICE_TITLES: frozenset[str] = frozenset(
+    ("minister", "secretary", "president", "premier", "chancellor", "governor", "mayor",
+     "king", "queen", "emir", "sultan", "monarch", "ambassador", "envoy", "senator",
+     "commissioner", "secretary-general", "attorney-general", "prosecutor", "speaker")
+)
 #: Titles of people in charge of a country or place ("President of France", "Iraqi Prime
 #: Minister", "the head of Crimea"); other leader titles with a place are memberOf it.
 PLACE_LEADER_TITLES: frozenset[str] = frozenset(

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 
 from kg import gazetteer
 from kg.coref import ALIAS, PRONOUN, SIDE_OF, SPEAKER, SPEAKING_BODY, alias_after
+from kg.lexicon import OFFICE_TITLES
 from kg.types import ActorClass, Entity, Mention, Relation
 
 __all__ = ["agree", "entity_key", "nationality_relations", "normalize_name", "resolve", "slug"]
@@ -297,7 +298,8 @@ def _antecedent(
     "the human rights group" after "Amnesty International", "the Real Madrid star" after
     "Kylian Mbappe": a description starting with "the", with no number or ordinal in it,
     refers to the nearest preceding named mention of its class in the same or the previous
-    sentence.
+    sentence. A person named by an office ("the Iraqi Foreign Minister", see
+    :data:`kg.lexicon.OFFICE_TITLES`) is not: "X met the Iraqi Foreign Minister" names two.
     """
     words = mention.anchor.split()
     if not words or words[0].lower() != "the" or any(w[:1].isdigit() for w in words):
@@ -309,6 +311,10 @@ def _antecedent(
         return None
     if mention.cls not in ("Organization", "Person"):
         return None
+    lower = [w.lower() for w in words]
+    noun = lower[lower.index("of") - 1] if "of" in lower else head  # "the Minister of X"
+    if mention.cls == "Person" and noun in OFFICE_TITLES:
+        return None  # an office is its holder's, linked by _title_holders or not at all
     window_start = _previous_sentence_start(mention, named)
     before = [
         m for m in named

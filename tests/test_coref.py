@@ -106,3 +106,19 @@ def test_a_title_beside_a_name_is_that_person(nlp):
     keys = {m.anchor: result.referent[m] for m in result.mentions}
     assert keys["Minister for the Eastern Region"] == keys["Ana Duarte"]
     assert keys["the EU Special Representative for the Balkans"] == keys["Jan Novak"]
+
+
+def test_an_office_is_not_the_nearest_person_but_a_role_is(nlp):
+    # "X met the Iraqi Foreign Minister" names two people; "the Portugal striker" after a
+    # named person is that person
+    text = ("Foreign Minister Julie Bishop met with the Minister of Foreign Affairs of Iraq in "
+            "Canberra. Boris Johnson met the Iraqi Foreign Minister on Monday. Cristiano Ronaldo "
+            "said he scored twice. The Portugal striker thanked the fans.")
+    result = analysed(nlp, text)
+    keys = {m.anchor: result.referent[m] for m in result.mentions}
+    assert keys["the Minister of Foreign Affairs of Iraq"] != keys["Foreign Minister Julie Bishop"]
+    assert keys["the Iraqi Foreign Minister"] != keys["Boris Johnson"]
+    assert keys["The Portugal striker"] == keys["Cristiano Ronaldo"]
+    met = {(result.referent[r.subject], result.referent[r.object])
+           for r in result.relations if r.predicate == "communicatedWith"}
+    assert (keys["Boris Johnson"], keys["the Iraqi Foreign Minister"]) in met
