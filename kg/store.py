@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -362,6 +362,19 @@ class KGStore:
         """
         for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
             yield quad.triple
+
+    def objects(self, subject: ox.NamedNode | ox.BlankNode | ox.Literal | None,
+                predicate: ox.NamedNode) -> list[Any]:
+        """The objects of ``subject predicate ?o`` in the union of all graphs.
+
+        One index lookup: following links from a few bound nodes this way is several times
+        faster than a SPARQL pattern that Oxigraph evaluates over the whole store before
+        joining. None or a literal (never a subject) has no objects.
+        """
+        if subject is None or isinstance(subject, ox.Literal):
+            return []
+        return [q.object for q in self.store.quads_for_pattern(subject, predicate, None,
+                                                               ox.DefaultGraph())]
 
     def write_turtle(self, path: str | os.PathLike[str]) -> Path:
         """Serialise the union of all graphs as Turtle to ``path``, atomically."""

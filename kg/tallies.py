@@ -162,19 +162,14 @@ def read_evidence(store: KGStore) -> Iterator[EvidenceRow]:
     kg.types.EvidenceRow
         The rows, in no particular order, read as they are asked for.
     """
-    index = store.store
-
-    def objects(subject: Any, predicate: ox.NamedNode) -> list[Any]:
-        if isinstance(subject, ox.Literal):  # a literal is never a subject
-            return []
-        return [q.object for q in index.quads_for_pattern(subject, predicate, None, _DEFAULT)]
+    objects = store.objects
 
     def chain(mention: Any, first: ox.NamedNode, second: ox.NamedNode) -> list[tuple[Any, Any]]:
         pairs = [(node, value) for node in objects(mention, first) for value in objects(node, second)]
         return pairs or [(None, None)]
 
     for event, link in _READ_FROM:
-        mentions = {q.object for q in index.quads_for_pattern(None, link, None, _DEFAULT)}
+        mentions = {q.object for q in store.store.quads_for_pattern(None, link, None, _DEFAULT)}
         for mention in mentions:
             texts = chain(mention, _SENTENCE, _ANCHOR)
             for document, source in chain(mention, _CONTEXT, _SOURCE):

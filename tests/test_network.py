@@ -240,3 +240,38 @@ def test_collapse_sums_weights_and_ignores_direction():
     m.add_edge("b", "a", "memberOf", relation="memberOf", weight=1)
     simple = collapse(m)
     assert simple.edges["a", "b"] == {"weight": 3, "relations": ["leads", "memberOf"]}
+
+
+def test_statement_rows_are_the_rows_of_their_sparql_pattern(store):
+    # the lookups of _statement_rows follow the pattern its docstring gives; here with every
+    # branch: a statement derived from a sentence, one derived from its whole context, one
+    # with no derivation (its subject mention's sentence), one with neither (no evidence)
+    from kg.network import _statement_rows
+
+    extra = Graph().parse(format="turtle", data=f"""
+        @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        @prefix akg: <https://w3id.org/actorkg/ontology#> .
+        @prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        <urn:x:c> dcterms:source "x.txt" .
+        <urn:x:s1> nif:anchorOf "Ann leads Hun." ; nif:referenceContext <urn:x:c> .
+        <urn:x:m> nif:sentence <urn:x:s1> ; nif:referenceContext <urn:x:c> .
+        <urn:x:st1> rdf:subject <{ANN}> ; rdf:predicate akg:leads ; rdf:object <{HUN}> ;
+            prov:wasDerivedFrom <urn:x:c> ; akg:subjectMention <urn:x:m> .
+        <urn:x:st2> rdf:subject <{ANN}> ; rdf:predicate akg:memberOf ; rdf:object <{POL}> ;
+            akg:subjectMention <urn:x:m> .
+        <urn:x:st3> rdf:subject <{ANN}> ; rdf:predicate akg:opposes ; rdf:object <{HUN}> .
+        """)
+    store.add_graph(extra, URIRef("urn:x:c"))
+    pattern = _statement_rows.__doc__.split("::")[1].split("(but")[0]
+    names = ("st", "s", "p", "o", "text", "source")
+    expected = {tuple(None if row[n] is None else row[n].value for n in names)
+                for row in store.query(f"SELECT ?{' ?'.join(names)} WHERE {{ {pattern} }}")}
+    rows = set(_statement_rows(store))
+    # but for a statement read from nowhere: SPARQL, its ?ctx unbound, pairs it with every source
+    assert {r for r in rows if r[0] != "urn:x:st3"} == {r for r in expected if r[0] != "urn:x:st3"}
+    assert {r[4:] for r in rows if r[0] == "urn:x:st3"} == {(None, None)}
+    assert {r[0] for r in rows} >= {"urn:x:st1", "urn:x:st2", "urn:x:st3"}
+    assert ("urn:x:st2", ANN, str(URIRef("https://w3id.org/actorkg/ontology#memberOf")), POL,
+            "Ann leads Hun.", "x.txt") in rows
