@@ -31,7 +31,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.frames import MentionIndex, conjuncts, is_usable, units, verb_frame
+from kg.frames import MentionIndex, columns, conjuncts, is_usable, units, verb_frame
 from kg.lexicon import (
     LEADER_TITLES,
     MEMBER_TITLES,
@@ -103,10 +103,15 @@ def fits(subject: Mention, predicate: str, obj: Mention) -> bool:
     >>> fits(Mention(0, 4, "Hun", "Person", s, "PERSON"), "killed",
     ...      Mention(8, 16, "Cambodia", "Country", s, "GPE"))
     False
+    >>> fits(Mention(0, 5, "Paris", "Location", s, "GPE"), "locatedIn",
+    ...      Mention(9, 20, "Stade de France", "Location", s, "FAC"))
+    False
     """
     subjects, objects = _SIGNATURES[predicate]
     if subject.cls not in subjects or obj.cls not in objects:
         return False
+    if predicate == "locatedIn" and subject.label == "GPE" and obj.label == "FAC":
+        return False  # a city or region lies in no building, stadium or airport
     if subject.refers_to == (obj.start, obj.end) or obj.refers_to == (subject.start, subject.end):
         return False  # "Poipet, a town": one place, described twice
     return subject.anchor.casefold() != obj.anchor.casefold() and subject != obj
@@ -145,8 +150,9 @@ def relations(
     [('Sergei Aksyonov', 'leads', 'Crimea')]
     """
     index = index if index is not None else MentionIndex(doc, mentions)
+    covered = index.by_token
     for sent in units(doc):
-        if not any(index.at(t) for t in sent):
+        if not any(i in covered for i in range(sent.start, sent.end)):
             continue
         found: list[Found] = []
         found += title_relations(sent, index)
@@ -185,12 +191,17 @@ def verb_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
     the verb's prepositions ("fought against", "works for"); a verb of meeting with two
     conjoined subjects and no object relates them ("X and Y met").
     """
-    for token in sent:
-        if token.pos_ not in ("VERB", "AUX"):
+    doc = sent.doc
+    table = columns(doc)
+    poses = table.poses
+    for i in range(sent.start, sent.end):
+        # the verbs of RELATION_VERBS, found in the Doc's columns without a Token of each word
+        if poses[i] not in ("VERB", "AUX"):
             continue
-        entry = RELATION_VERBS.get(lemma(token))
+        entry = RELATION_VERBS.get(table.lemma(i))
         if entry is None:
             continue
+        token = doc[i]
         predicate, preps = entry
         frame = verb_frame(token)
         if frame.negated or _hedged(token):
@@ -489,4 +500,4 @@ def _listed(span: Span) -> bool:
 
 
 def _mentions_in(sent: Span, index: MentionIndex) -> list[Mention]:
-    return sorted(index.in_span(sent.start, sent.end), key=lambda m: m.start)
+    return index.in_order(sent.start, sent.end)
