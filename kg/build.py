@@ -24,7 +24,7 @@ from spacy.language import Language
 from kg.coref import PRONOUN
 from kg.events import events, implied_relations
 from kg.explore import BUILD_EXPLORER_NODES, write_explorer
-from kg.frames import MentionIndex
+from kg.frames import MentionIndex, forget
 from kg.ingest import MAX_DOCUMENT_CHARS, find_inputs, read_documents
 from kg.longtext import DEFAULT_MAX_CHARS, join_pieces, split_points
 from kg.mentions import mentions, sentences
@@ -129,7 +129,7 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
          *nationality_relations(entities, referent)],
         classify(doc, readable, index=index),
     )
-    return DocumentResult(
+    result = DocumentResult(
         document=document,
         sentences=sentences(doc),
         mentions=found,
@@ -140,6 +140,8 @@ def analyse(doc: Any, document: Document, *, sections: list[Section] | None = No
         relations=[r for r in read if referent[r.subject] != referent[r.object]],
         events=happened,
     )
+    forget(doc)  # what the rules kept in the Doc: freed with it, not by the cycle collector
+    return result
 
 
 def parse(

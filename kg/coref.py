@@ -43,10 +43,9 @@ from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 from typing import Literal
 
-import numpy
-from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
+from kg.frames import columns
 from kg.quotes import quotations, quote_spans
 from kg.spans import sentence_of, text_of
 from kg.types import ActorClass, Mention
@@ -153,9 +152,9 @@ def pronoun_mentions(
 
 def _pronoun_words(doc: Doc) -> list[Token]:
     """The tokens whose lower-case form is one of the pronouns read (:data:`_ALL`), found in
-    the Doc's attribute array rather than by making a ``Token`` of every word."""
-    wanted = numpy.array([doc.vocab.strings[word] for word in _ALL], dtype=numpy.uint64)
-    return [doc[int(i)] for i in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), wanted))]
+    the Doc's columns (:func:`kg.frames.columns`) rather than by making a ``Token`` of every
+    word."""
+    return [doc[i] for i, word in enumerate(columns(doc).lowers) if word in _ALL]
 
 
 def _is_pronoun(token: Token) -> bool:

@@ -26,6 +26,7 @@ from kg.dates import parse_base, resolve_date
 from kg.frames import (
     Frame,
     MentionIndex,
+    columns,
     conjuncts,
     is_usable,
     noun_frame,
@@ -123,13 +124,24 @@ def events(
     """
     index = index if index is not None else MentionIndex(doc, mentions)
     page_base = parse_base(date)
+    table = columns(doc)
+    poses = table.poses
     for sent in units(doc):
         if not is_usable(sent, max_tokens=max_tokens):
             continue
         base = next((parse_base(s.date) for s in sections
                      if s.start <= sent.start_char < s.end and parse_base(s.date)), page_base)
-        for token in sent:
-            event = _event(token, index, base)
+        for i in range(sent.start, sent.end):
+            # only a verb or noun of an event kind can be a trigger (see _event): the others
+            # are passed over in the Doc's columns, without a Token made for each
+            pos = poses[i]
+            if pos == "VERB":
+                word = table.lemma(i)
+                if word not in _RECEIVING and word not in EVENT_VERBS:
+                    continue
+            elif pos != "NOUN" or table.lemma(i) not in EVENT_NOUNS:
+                continue
+            event = _event(doc[i], index, base)
             if event is not None:
                 yield event
 

@@ -16,12 +16,43 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+import numpy
+from spacy.attrs import (
+    DEP,
+    ENT_TYPE,
+    HEAD,
+    IDX,
+    IS_ALPHA,
+    IS_LOWER,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_STOP,
+    IS_UPPER,
+    LEMMA,
+    LIKE_NUM,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+)
 from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import LIGHT_VERBS, lemma
 from kg.types import Mention
 
-__all__ = ["Frame", "MentionIndex", "conjuncts", "is_usable", "noun_frame", "units", "verb_frame"]
+__all__ = [
+    "Columns",
+    "Frame",
+    "MentionIndex",
+    "columns",
+    "conjuncts",
+    "forget",
+    "is_usable",
+    "noun_frame",
+    "unit_bounds",
+    "units",
+    "verb_frame",
+]
 
 _SUBJECTS = frozenset(("nsubj", "csubj"))
 _PASSIVE_SUBJECTS = frozenset(("nsubjpass", "csubjpass"))
@@ -189,6 +220,7 @@ class MentionIndex:
             ((span.start, rank, mention) for rank, (mention, span) in enumerate(self.spans.items())),
             key=lambda item: item[:2])
         self._starts = [item[0] for item in self._by_start]
+        self._in_order: dict[tuple[int, int], list[Mention]] = {}
 
     def at(self, token: Token) -> Mention | None:
         """The mention covering ``token``, if any."""
@@ -235,6 +267,16 @@ class MentionIndex:
         for _, mention in sorted(inside, key=lambda item: item[0]):
             yield mention
 
+    def in_order(self, start: int, end: int) -> list[Mention]:
+        """:meth:`in_span` in text order (by first character; longest first among those
+        starting together), kept per bounds: several rules read each sentence's mentions.
+        Not to be changed."""
+        found = self._in_order.get((start, end))
+        if found is None:
+            found = self._in_order[start, end] = sorted(self.in_span(start, end),
+                                                        key=lambda m: m.start)
+        return found
+
     def root(self, mention: Mention) -> Token:
         """The syntactic head of a mention."""
         return self.spans[mention].root
@@ -247,16 +289,33 @@ def units(doc: Doc) -> Iterator[Span]:
     The bounds are found once per Doc and kept in ``doc.user_data`` (as token offsets): the
     relation, event, quotation and classifier rules all read them.
     """
-    bounds = doc.user_data.get(_UNITS_KEY)
-    if bounds is None:
-        bounds = doc.user_data[_UNITS_KEY] = tuple(_unit_bounds(doc))
-    for start, end in bounds:
+    for start, end in unit_bounds(doc):
         yield doc[start:end]
 
 
+def unit_bounds(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """The ``(start, end)`` token offsets of the :func:`units` of ``doc``, found once per Doc
+    and kept in ``doc.user_data``.
+
+    Parameters
+    ----------
+    doc
+        The parsed document.
+
+    Returns
+    -------
+    tuple of (int, int)
+        In document order.
+    """
+    bounds = doc.user_data.get(_UNITS_KEY)
+    if bounds is None:
+        bounds = doc.user_data[_UNITS_KEY] = tuple(_unit_bounds(doc))
+    return bounds
+
+
 def _unit_bounds(doc: Doc) -> Iterator[tuple[int, int]]:
-    newlines = _columns(doc).newlines
-    spaces = _columns(doc).spaces
+    table = columns(doc)
+    newlines, spaces = table.newlines, table.spaces
     for sent in doc.sents:
         start = sent.start
         for i in range(sent.start, sent.end):
@@ -269,36 +328,157 @@ def _unit_bounds(doc: Doc) -> Iterator[tuple[int, int]]:
             yield start, sent.end
 
 
-class _Columns(NamedTuple):
-    """Per-token facts of a Doc that :func:`is_usable` and :func:`units` read, by token index."""
+class Columns:
+    """The per-token facts of one Doc that the rules read, by token index: one table per Doc
+    (see :func:`columns`), shared by :func:`is_usable`, :func:`units`, the classifier's
+    features (:mod:`kg.relclf`) and the mention finders (:mod:`kg.mentions`).
 
-    spaces: list[bool]  # Token.is_space
-    alphas: list[bool]  # Token.is_alpha
-    verbs: list[bool]  # Token.pos_ is VERB or AUX
-    newlines: list[int]  # line breaks in Token.text and Token.whitespace_
-    separators: list[bool]  # Token.text is a list separator (see _SEPARATORS)
+    The columns are read in one pass of ``Doc.to_array`` (a ``Token`` object made for every
+    fact of every token read by every rule was a quarter of the analysis' time); they are
+    spaCy's values, as the ``Token`` attribute named beside each gives them. Not to be
+    changed.
+
+    Parameters
+    ----------
+    doc
+        The parsed document.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        n = len(doc)
+        array = doc.to_array([ORTH, LOWER, DEP, POS, ENT_TYPE, HEAD, SENT_START, IS_ALPHA,
+                              IS_SPACE, IS_UPPER, LIKE_NUM, IDX, IS_LOWER, IS_PUNCT, IS_STOP,
+                              LEMMA])
+        signed = array.view(numpy.int64)  # HEAD is an offset, SENT_START -1, 0 or 1
+        orth, lower, dep, pos, ent = array[:, :5].T.tolist()
+        #: Token.text, Token.lower_, Token.dep_, Token.pos_, Token.ent_type_
+        self.texts: list[str] = _strings(doc, orth)
+        self.lowers: list[str] = _strings(doc, lower)
+        self.deps: list[str] = _strings(doc, dep)
+        self.poses: list[str] = _strings(doc, pos)
+        self.ent_types: list[str] = _strings(doc, ent)
+        #: Token.head.i
+        self.heads: list[int] = (signed[:, 5] + numpy.arange(n, dtype=numpy.int64)).tolist()
+        #: Token.is_sent_start is True
+        self.starts: list[bool] = (signed[:, 6] == 1).tolist()
+        #: Token.is_alpha, Token.is_space, Token.is_upper, Token.like_num
+        flags = (array[:, 7:11] != 0).T.tolist()
+        self.alphas: list[bool] = flags[0]
+        self.spaces: list[bool] = flags[1]
+        self.uppers: list[bool] = flags[2]
+        self.like_nums: list[bool] = flags[3]
+        #: Token.idx
+        self.idxs: list[int] = array[:, 11].tolist()
+        #: Token.is_lower, Token.is_punct, Token.is_stop
+        flags = (array[:, 12:15] != 0).T.tolist()
+        self.lowercase: list[bool] = flags[0]
+        self.puncts: list[bool] = flags[1]
+        self.stops: list[bool] = flags[2]
+        #: Token.lemma_
+        self.lemmas: list[str] = _strings(doc, array[:, 15].tolist())
+        #: Token.pos_ is VERB or AUX
+        self.verbs: list[bool] = [p in ("VERB", "AUX") for p in self.poses]
+        #: line breaks in Token.text (Token.whitespace_ is a space or nothing)
+        self.newlines: list[int] = [t.count("\n") for t in self.texts]
+        #: Token.text is a list separator (see _SEPARATORS)
+        self.separators: list[bool] = [t in _SEPARATORS for t in self.texts]
+        # the sentence bounds Span.sent finds: back from a token to a sentence start (the
+        # first token's at the latest), and forward from the token after it to the next one
+        positions = numpy.arange(n, dtype=numpy.int64)
+        starts = signed[:, 6] == 1
+        #: Token.sent.start, Token.sent.end
+        self.sent_start: list[int] = numpy.maximum.accumulate(
+            numpy.where(starts, positions, 0)).tolist() if n else []
+        following = numpy.append(numpy.where(starts, positions, n)[1:], n)
+        self.sent_end: list[int] = numpy.minimum.accumulate(
+            following[::-1])[::-1].tolist() if n else []
+        self._lemmas: dict[int, str] = {}
+        self._children: dict[int, list[int]] | None = None
+
+    def lemma(self, i: int) -> str:
+        """:func:`kg.lexicon.lemma` of token ``i`` (read on first use, then kept)."""
+        found = self._lemmas.get(i)
+        if found is None:
+            # lemma() reads the token's lower-case form and spaCy's lemma: one answer per pair
+            key = (self.lowers[i], self.lemmas[i])
+            found = _LEMMAS.get(key)
+            if found is None:
+                if len(_LEMMAS) > _MAX_NAMES:
+                    _LEMMAS.clear()
+                found = _LEMMAS[key] = lemma(self.doc[i])
+            self._lemmas[i] = found
+        return found
+
+    def children(self, i: int) -> list[int]:
+        """The indices of token ``i``'s children (``Token.children``), in order; not to be
+        changed."""
+        if self._children is None:
+            self._children = {}
+            for child, head in enumerate(self.heads):
+                if head != child:
+                    self._children.setdefault(head, []).append(child)
+        return self._children.get(i, _NO_CHILDREN)
 
 
-_UNITS_KEY = "kg.frames.units"
-_COLUMNS_KEY = "kg.frames.columns"
-_USABLE_KEY = "kg.frames.usable"
+_NO_CHILDREN: list[int] = []
+#: The strings of hashes the tables have read, kept while there are not too many of them
+_NAMES: dict[int, str] = {}
+_MAX_NAMES = 50_000
+#: kg.lexicon.lemma by (Token.lower_, Token.lemma_), kept likewise
+_LEMMAS: dict[tuple[str, str], str] = {}
+
+
+def _strings(doc: Doc, hashes: list[int]) -> list[str]:
+    """The strings of a column of hashes (``Doc.to_array``)."""
+    try:
+        return list(map(_NAMES.__getitem__, hashes))
+    except KeyError:
+        strings = doc.vocab.strings
+        names = {h: strings[h] for h in set(hashes)}
+        if len(_NAMES) > _MAX_NAMES:
+            _NAMES.clear()
+        _NAMES.update(names)
+        return list(map(names.__getitem__, hashes))
+
+
+#: The prefix of the keys of ``Doc.user_data`` under which the rules keep what they read
+#: once per Doc (token columns, sentence units, usable sentences...); see :func:`forget`.
+FACTS = "kg.facts."
+_UNITS_KEY = FACTS + "units"
+_COLUMNS_KEY = FACTS + "columns"
+_USABLE_KEY = FACTS + "usable"
+
+
+def forget(doc: Doc) -> None:
+    """Drop what the rules kept in ``doc.user_data`` (keys starting with :data:`FACTS`).
+
+    Those facts hold the Doc (its spans, its tokens), so a Doc keeping them is freed only
+    when Python's cycle collector next runs, which a long build may put off for many
+    documents: the analysis forgets them once it is done with a Doc.
+    """
+    for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith(FACTS)]:
+        del doc.user_data[key]
 _SEPARATORS = (",", ";", "|", "\u2022", "\t")
 
 
-def _columns(doc: Doc) -> _Columns:
-    """The :class:`_Columns` of ``doc``, read in one pass and kept in ``doc.user_data``."""
+def columns(doc: Doc) -> Columns:
+    """The :class:`Columns` of ``doc``, read once and kept in ``doc.user_data``.
+
+    Parameters
+    ----------
+    doc
+        The parsed document.
+
+    Returns
+    -------
+    Columns
+        The same table on every call for one Doc.
+    """
     kept = doc.user_data.get(_COLUMNS_KEY)
     if kept is None:
-        spaces, alphas, verbs, newlines, separators = [], [], [], [], []
-        for token in doc:
-            text = token.text
-            spaces.append(token.is_space)
-            alphas.append(token.is_alpha)
-            verbs.append(token.pos_ in ("VERB", "AUX"))
-            newlines.append(text.count("\n") + token.whitespace_.count("\n"))
-            separators.append(text in _SEPARATORS)
-        kept = doc.user_data[_COLUMNS_KEY] = (spaces, alphas, verbs, newlines, separators)
-    return _Columns(*kept)
+        kept = doc.user_data[_COLUMNS_KEY] = Columns(doc)
+    return kept
 
 
 def is_usable(sent: Span, *, max_tokens: int) -> bool:
@@ -315,19 +495,19 @@ def is_usable(sent: Span, *, max_tokens: int) -> bool:
     key = (sent.start, sent.end, max_tokens)
     usable = known.get(key)
     if usable is None:
-        usable = known[key] = _is_usable(_columns(doc), sent.start, sent.end, max_tokens)
+        usable = known[key] = _is_usable(columns(doc), sent.start, sent.end, max_tokens)
     return usable
 
 
-def _is_usable(columns: _Columns, start: int, end: int, max_tokens: int) -> bool:
-    tokens = [i for i in range(start, end) if not columns.spaces[i]]
+def _is_usable(table: Columns, start: int, end: int, max_tokens: int) -> bool:
+    tokens = [i for i in range(start, end) if not table.spaces[i]]
     if len(tokens) > max_tokens or len(tokens) < 3:
         return False
-    if not any(columns.verbs[i] for i in tokens):
+    if not any(table.verbs[i] for i in tokens):
         return False
     # line breaks inside the sentence: in every token from the first word up to the last
-    if sum(columns.newlines[tokens[0]: tokens[-1]]) >= 2:
+    if sum(table.newlines[tokens[0]: tokens[-1]]) >= 2:
         return False
-    words = sum(columns.alphas[start:end])
-    separators = sum(columns.separators[start:end])
+    words = sum(table.alphas[start:end])
+    separators = sum(table.separators[start:end])
     return words > 0 and separators <= max(3, words // 3)

@@ -42,6 +42,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer
 from kg.coref import ALIAS, abbreviates, alias_after, pronoun_mentions
+from kg.frames import Columns, columns
 from kg.lexicon import lemma
 from kg.nouns import (
     GROUP_NOUNS,
@@ -314,7 +315,9 @@ def _crosses_lines(mention: Mention) -> bool:
 def _named_mentions(doc: Doc) -> Iterator[Mention]:
     ents = [ent for ent in doc.ents if ent.label_ in LABEL_CLASSES]
     names = {ent: _person_extent(ent, _name_tokens(ent)) for ent in ents}
-    acronyms = {t.text for t in doc if t.is_upper and t.is_alpha and 2 < len(t) <= 8}
+    table = columns(doc)
+    acronyms = {text for text, upper, alpha in zip(table.texts, table.uppers, table.alphas)
+                if upper and alpha and 2 < len(text) <= 8}
     for ent in ents:
         bounds = names[ent]
         if ent.label_ == "ORG" and bounds is not None:
@@ -531,22 +534,24 @@ def _name_tokens(ent: Span) -> tuple[int, int] | None:
     """Token bounds of the name in ``ent``: no leading article, no trailing punctuation."""
     start, end = ent.start, ent.end
     doc = ent.doc
+    table = columns(doc)
+    lowers, poses, texts = table.lowers, table.poses, table.texts
     while start < end and (
-        doc[start].lower_ in _ARTICLES or doc[start].pos_ == "ADP" or doc[start].lower_ in _PLACE_PREPOSITIONS
+        lowers[start] in _ARTICLES or poses[start] == "ADP" or lowers[start] in _PLACE_PREPOSITIONS
     ):
         start += 1
-    bracket = next((t.i for t in doc[start + 1 : end] if t.text in _OPENING_BRACKETS), None)
+    bracket = next((i for i in range(start + 1, end) if texts[i] in _OPENING_BRACKETS), None)
     if bracket is not None:
         end = bracket  # "the PRD (Party of the Democratic Revolution": a name and its gloss
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (table.puncts[end - 1] or table.spaces[end - 1]):
         end -= 1
     while end - start > 1 and _title_of_next_person(doc[end - 1]):
         end -= 1  # "Coast Guard Lt. Steve Hardy": the title is the person's
-    if end > start and doc[end - 1].lower_ in ("'s", "\u2019s", "'"):
+    if end > start and lowers[end - 1] in ("'s", "\u2019s", "'"):
         end -= 1
-    if start >= end or not any(ch.isalnum() for ch in doc[start:end].text):
+    if start >= end or not any(ch.isalnum() for text in texts[start:end] for ch in text):
         return None
-    if any(_lowercase_word(token) for token in doc[start:end]):
+    if any(_lowercase_word(table, i) for i in range(start, end)):
         return None  # "Les Bleus played European": a name holds no lower-case content word
     return start, end
 
@@ -572,13 +577,14 @@ def _title_of_next_person(token: Token) -> bool:
 _PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "du", "da", "der", "van", "von", "la", "le"})
 
 
-def _lowercase_word(token: Token) -> bool:
+def _lowercase_word(table: Columns, i: int) -> bool:
+    """Token ``i`` is a lower-case content word (by the Doc's columns)."""
     return (
-        token.is_alpha
-        and token.is_lower
-        and not token.is_stop
-        and token.lower_ not in _PARTICLES
-        and token.pos_ in ("VERB", "NOUN", "ADJ", "ADV")
+        table.alphas[i]
+        and table.lowercase[i]
+        and not table.stops[i]
+        and table.lowers[i] not in _PARTICLES
+        and table.poses[i] in ("VERB", "NOUN", "ADJ", "ADV")
     )
 
 
@@ -671,14 +677,14 @@ def _actor_chunks(doc: Doc) -> Iterator[Span]:
     for chunk in doc.noun_chunks:
         in_chunk.update(range(chunk.start, chunk.end))
         yield chunk
-    for token in doc:
-        if (
-            token.i not in in_chunk
-            and token.pos_ in ("NOUN", "PROPN")
-            and token.text[:1].isupper()
-            and lemma(token) in TITLE_HEADS
-            and noun_class(lemma(token)) == "Person"
-        ):
+    table = columns(doc)
+    poses, texts = table.poses, table.texts
+    for i in range(len(doc)):
+        # the first tests on the Doc's columns, without a Token made for every word
+        if i in in_chunk or poses[i] not in ("NOUN", "PROPN") or not texts[i][:1].isupper():
+            continue
+        token = doc[i]
+        if lemma(token) in TITLE_HEADS and noun_class(lemma(token)) == "Person":
             first = token.i
             while first > token.sent.start and doc[first - 1].dep_ in _TITLE_MODIFIER_DEPS \
                     and doc[first - 1].head.i >= token.i and doc[first - 1].i not in in_chunk:
@@ -749,15 +755,15 @@ def _beside(text: str, start: int, end: int, people: list[tuple[int, int]]) -> t
 def _capitalised_bodies(doc: Doc, covered: list[tuple[int, int]]) -> Iterator[Mention]:
     """A capitalised organisation noun used as a name ("Coalition aircraft", "the Army's"),
     not the chunk's head and in no named entity: "Coalition" is a mention of its own."""
-    for token in doc:
-        if (
-            token.dep_ in ("compound", "amod", "nmod", "poss")
-            and token.text[:1].isupper()
-            and not token.is_sent_start
-            and not token.ent_type_
-            and lemma(token) in ORG_NOUNS
-            and not any(a <= token.idx < b for a, b in covered)
-        ):
+    table = columns(doc)
+    deps, texts, starts, ent_types = table.deps, table.texts, table.starts, table.ent_types
+    for i in range(len(doc)):
+        # the first tests on the Doc's columns, without a Token made for every word
+        if (deps[i] not in ("compound", "amod", "nmod", "poss") or not texts[i][:1].isupper()
+                or starts[i] or ent_types[i]):
+            continue
+        token = doc[i]
+        if lemma(token) in ORG_NOUNS and not any(a <= token.idx < b for a, b in covered):
             start, end = token.idx, token.idx + len(token.text)
             yield Mention(
                 start=start,

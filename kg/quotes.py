@@ -18,6 +18,7 @@ The speaker is the event's agent, the words its ``quote``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -27,7 +28,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span, Token
 
 from kg.dates import parse_base
-from kg.frames import MentionIndex, is_usable, units, verb_frame
+from kg.frames import FACTS, MentionIndex, columns, is_usable, unit_bounds, units, verb_frame
 from kg.lexicon import SPEECH_VERBS, lemma
 from kg.spans import sentence_of, text_of
 from kg.types import ActorClass, Event, Mention, Section
@@ -39,6 +40,9 @@ MIN_QUOTE_WORDS = 4
 _OPEN = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019", "\u00ab": "\u00bb",
          "\u201e": "\u201c"}
 _CLOSE_ANY = frozenset(('"', "\u201d", "'", "\u2019", "\u00bb", "\u201c"))
+#: The characters :func:`_quote_spans` acts on: the opening marks and the closing ones it
+#: reads without an opening
+_MARKS = re.compile("[" + re.escape("".join(sorted({*_OPEN, '"', "\u201d"}))) + "]")
 #: Nouns standing for their author: "Hun Manet's statement said", "a Kremlin spokesman said".
 _VOICE_NOUNS = frozenset(("statement", "spokesman", "spokeswoman", "spokesperson", "office",
                           "report", "communique", "release", "post", "letter", "tweet",
@@ -74,6 +78,10 @@ def _quote_spans(text: str) -> tuple[Quote, ...]:
     spans: list[Quote] = []
     i, n = 0, len(text)
     while i < n:
+        mark = _MARKS.search(text, i)  # nothing happens at other characters: skip them
+        if mark is None:
+            break
+        i = mark.start()
         ch = text[i]
         if ch in _OPEN and _opens(text, i):
             close = _closing(text, i + 1, _OPEN[ch])
@@ -248,31 +256,39 @@ def _statement(verb: Token, speakers: tuple[Mention, ...], index: MentionIndex, 
 def _attribution(doc: Doc, quote: Quote) -> Token | None:
     """The verb of saying outside the quote, after it in its closing sentence or before it
     in its opening sentence."""
-    tail = [t for t in _sentence_at(doc, quote.end) if t.idx >= quote.end + 1]
-    head = [t for t in _sentence_at(doc, max(quote.start - 1, 0)) if t.idx < quote.start - 1]
+    table = columns(doc)
+    idxs, poses, texts = table.idxs, table.poses, table.texts
+    start, end = _unit_at(doc, quote.end)
+    tail = [i for i in range(start, end) if idxs[i] >= quote.end + 1]
+    start, end = _unit_at(doc, max(quote.start - 1, 0))
+    head = [i for i in range(start, end) if idxs[i] < quote.start - 1]
     for tokens in (tail, list(reversed(head))):
-        for token in tokens:
-            if token.pos_ == "VERB" and lemma(token) in SPEECH_VERBS:
-                return token
-            if token.text in _CLOSE_ANY or token.text in _OPEN:
+        for i in tokens:
+            if poses[i] == "VERB" and table.lemma(i) in SPEECH_VERBS:
+                return doc[i]
+            if texts[i] in _CLOSE_ANY or texts[i] in _OPEN:
                 break  # another quote begins: the verb would be its own
     return None
 
 
-def _sentence_at(doc: Doc, char: int) -> Span:
-    """The unit (see :func:`kg.frames.units`) holding character ``char``, else the last token."""
+def _unit_at(doc: Doc, char: int) -> tuple[int, int]:
+    """The token bounds of the unit (see :func:`kg.frames.units`) holding character ``char``,
+    else of the last token."""
     kept = doc.user_data.get(_UNITS_KEY)
     if kept is None:  # kept as plain tuples in the Doc: one pass over the units per Doc
-        bounds = [(sent.start_char, sent.end_char, sent.start, sent.end) for sent in units(doc)]
+        table = columns(doc)
+        idxs, texts = table.idxs, table.texts
+        bounds = [(idxs[start], idxs[end - 1] + len(texts[end - 1]), start, end)
+                  for start, end in unit_bounds(doc)]
         kept = doc.user_data[_UNITS_KEY] = ([b[0] for b in bounds], bounds)
     starts, bounds = kept
     at = bisect_right(starts, char) - 1
     if at >= 0 and bounds[at][0] <= char < bounds[at][1]:
-        return doc[bounds[at][2]:bounds[at][3]]
-    return doc[len(doc) - 1:]
+        return bounds[at][2], bounds[at][3]
+    return max(len(doc) - 1, 0), len(doc)
 
 
-_UNITS_KEY = "kg.units"
+_UNITS_KEY = FACTS + "quote-units"
 
 
 def _speaker(verb: Token, index: MentionIndex, quoted: Sequence[tuple[int, int]] = (),
@@ -315,7 +331,15 @@ def _antecedent(pronoun: Token, index: MentionIndex, classes: frozenset[ActorCla
 def _reported(sent: Span, index: MentionIndex, quoted: Sequence[tuple[int, int]],
               ) -> Iterator[tuple[Token, tuple[Mention, ...], str]]:
     """Reported speech: "X said that ...", "..., according to X"."""
-    for token in sent:
+    doc = sent.doc
+    table = columns(doc)
+    poses, lowers = table.poses, table.lowers
+    for i in range(sent.start, sent.end):
+        # the words read below, found in the Doc's columns without a Token made for each
+        if not ((poses[i] == "VERB" and table.lemma(i) in SPEECH_VERBS)
+                or lowers[i] == "according"):
+            continue
+        token = doc[i]
         if token.pos_ == "VERB" and lemma(token) in SPEECH_VERBS:
             clauses = [c for c in token.children if c.dep_ == "ccomp"]
             if not clauses:

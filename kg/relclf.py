@@ -33,14 +33,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
-from kg.frames import MentionIndex, is_usable, units
-from kg.lexicon import lemma
+from kg.frames import MentionIndex, columns, is_usable, units
 from kg.relations import MAX_SENTENCE_TOKENS, PREDICATES, SYMMETRIC, fits
 from kg.types import Mention, Relation, RelationCandidate
 
@@ -123,75 +122,62 @@ def _bucket(n: int) -> str:
     return str(n) if n < 5 else "5-9" if n < 10 else "10-19" if n < 20 else "20+"
 
 
-def _word(token: Token) -> str:
-    if token.like_num:
-        return "#NUM"
-    return lemma(token) if token.is_alpha else token.lower_
-
-
 class _Columns:
     """The per-token facts of one Doc that :func:`pair_features` reads, by token index.
 
     A sentence of ``n`` mentions has ``n**2 / 2`` pairs, each reading the words between and
     around them and the dependency path between them: reading ``Token`` objects for each
-    pair made the features most of the classifier's time. Here each fact is read once per
-    Doc (words and lemmas on first use), as spaCy and :func:`kg.lexicon.lemma` give it.
+    pair made the features most of the classifier's time. The columns are the Doc's shared
+    table (:func:`kg.frames.columns`); the words, paths and child labels the pairs read are
+    kept here on first use.
     """
 
     def __init__(self, doc: Doc) -> None:
+        table = columns(doc)
         self.doc = doc
-        self.deps: list[str] = []
-        self.poses: list[str] = []
-        self.lowers: list[str] = []
-        self.alphas: list[bool] = []
-        self.spaces: list[bool] = []
-        self.heads: list[int] = []
-        starts: list[bool] = []
-        for token in doc:
-            self.deps.append(token.dep_)
-            self.poses.append(token.pos_)
-            self.lowers.append(token.lower_)
-            self.alphas.append(token.is_alpha)
-            self.spaces.append(token.is_space)
-            self.heads.append(token.head.i)
-            starts.append(token.is_sent_start is True)
-        # the sentence bounds Span.sent finds: back from a token to a sentence start, and
-        # forward from the token after it to the next one
-        self.sent_start: list[int] = []
-        begin = 0
-        for i, starts_here in enumerate(starts):
-            begin = i if starts_here else begin
-            self.sent_start.append(begin)
-        self.sent_end: list[int] = [0] * len(starts)
-        end = len(starts)
-        for i in range(len(starts) - 1, -1, -1):
-            self.sent_end[i] = end
-            end = i if starts[i] else end
+        self.table = table
+        self.deps = table.deps
+        self.poses = table.poses
+        self.lowers = table.lowers
+        self.alphas = table.alphas
+        self.spaces = table.spaces
+        self.heads = table.heads
+        self.sent_start = table.sent_start
+        self.sent_end = table.sent_end
         self._words: dict[int, str] = {}
-        self._lemmas: dict[int, str] = {}
         self._child_deps: dict[int, tuple[str, ...]] = {}
         self._ancestors: dict[int, list[int]] = {}
         self._alpha_words: dict[tuple[int, int], list[str]] = {}
+        self._roots: dict[tuple[int, int], int] = {}
 
     def word(self, i: int) -> str:
-        """:func:`_word` of token ``i``."""
+        """The word of token ``i`` as the features give it: ``#NUM`` for a number, the lemma
+        (:func:`kg.lexicon.lemma`) of an alphabetic word, else the lower-cased text."""
         found = self._words.get(i)
         if found is None:
-            found = self._words[i] = _word(self.doc[i])
+            table = self.table
+            found = self._words[i] = "#NUM" if table.like_nums[i] else (
+                table.lemma(i) if table.alphas[i] else table.lowers[i])
         return found
 
     def lemma(self, i: int) -> str:
         """:func:`kg.lexicon.lemma` of token ``i``."""
-        found = self._lemmas.get(i)
-        if found is None:
-            found = self._lemmas[i] = lemma(self.doc[i])
-        return found
+        return self.table.lemma(i)
 
     def child_deps(self, i: int) -> tuple[str, ...]:
         """The dependency labels of token ``i``'s children."""
         found = self._child_deps.get(i)
         if found is None:
-            found = self._child_deps[i] = tuple(c.dep_ for c in self.doc[i].children)
+            found = self._child_deps[i] = tuple(map(self.deps.__getitem__,
+                                                    self.table.children(i)))
+        return found
+
+    def root(self, span: Span) -> int:
+        """The index of ``span.root``."""
+        key = (span.start, span.end)
+        found = self._roots.get(key)
+        if found is None:
+            found = self._roots[key] = span.root.i
         return found
 
     def ancestors(self, i: int) -> list[int]:
@@ -207,7 +193,7 @@ class _Columns:
         return found
 
     def alpha_words(self, start: int, end: int) -> list[str]:
-        """:func:`_word` of the alphabetic tokens ``start``..``end``; not to be changed."""
+        """:meth:`word` of the alphabetic tokens ``start``..``end``; not to be changed."""
         found = self._alpha_words.get((start, end))
         if found is None:
             found = self._alpha_words[start, end] = [
@@ -251,9 +237,13 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
     """
     col = columns if columns is not None else _Columns(first.doc)
     deps, poses, heads = col.deps, col.poses, col.heads
+    word, lemma_of, spaces = col.word, col.table.lemma, col.spaces
+    first_start, first_end, second_start, second_end = (
+        first.start, first.end, second.start, second.end)
     types = f"{a.cls}>{b.cls}"
-    between = [i for i in range(first.end, second.start) if not col.spaces[i]]
-    words = [col.word(i) for i in between]
+    between = [i for i in range(first_end, second_start) if not spaces[i]]
+    words = [word(i) for i in between]
+    distinct = list(dict.fromkeys(words))
     out = [f"T={types}", f"TA={a.cls}", f"TB={b.cls}", f"LA={a.label}", f"LB={b.label}",
            f"D={_bucket(len(between))}", f"M={_bucket(between_mentions)}"]
     if a.nominal:
@@ -267,46 +257,51 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
                 f"BL|{types}={words[-1]}"]
         if len(words) <= 4:
             out += [f"BS={' '.join(words)}", f"BS|{types}={' '.join(words)}"]
-    out += [f"BW={w}" for w in dict.fromkeys(words)]
+    out += [f"BW={w}" for w in distinct]
     if len(between) <= 12:
-        out += [f"BW|{types}={w}" for w in dict.fromkeys(words) if w.isalpha()]
+        out += [f"BW|{types}={w}" for w in distinct if w.isalpha()]
         out += [f"BB={x}_{y}" for x, y in pairwise(words)]
-    w0 = col.word(first.start - 1) if first.start > col.sent_start[first.start] else "^"
-    w3 = col.word(second.end) if second.end < col.sent_end[second.start] else "$"
+    w0 = word(first_start - 1) if first_start > col.sent_start[first_start] else "^"
+    w3 = word(second_end) if second_end < col.sent_end[second_start] else "$"
     out += [f"W0={w0}", f"W3={w3}", f"W0|{types}={w0}", f"W3|{types}={w3}"]
-    alpha_a = col.alpha_words(first.start, first.end)
-    alpha_b = col.alpha_words(second.start, second.end)
-    out += [f"WA={w}" for w in alpha_a][-2:]
-    out += [f"WB={w}" for w in alpha_b][-2:]
-    out += [f"WA|{types}={w}" for w in alpha_a][-1:]
-    out += [f"WB|{types}={w}" for w in alpha_b][-1:]
-    ra, rb = first.root.i, second.root.i
-    out += [f"DA={deps[ra]}", f"DB={deps[rb]}", f"HA={col.lemma(heads[ra])}",
-            f"HB={col.lemma(heads[rb])}"]
+    alpha_a = col.alpha_words(first_start, first_end)
+    alpha_b = col.alpha_words(second_start, second_end)
+    out += [f"WA={w}" for w in alpha_a[-2:]]
+    out += [f"WB={w}" for w in alpha_b[-2:]]
+    if alpha_a:
+        out.append(f"WA|{types}={alpha_a[-1]}")
+    if alpha_b:
+        out.append(f"WB|{types}={alpha_b[-1]}")
+    ra, rb = col.root(first), col.root(second)
+    out += [f"DA={deps[ra]}", f"DB={deps[rb]}", f"HA={lemma_of(heads[ra])}",
+            f"HB={lemma_of(heads[rb])}"]
     up, top, down = _path(col, ra, rb)
     if top is None:
         out.append("NOPATH")
         return tuple(out)
 
-    def in_pair(i: int) -> bool:
-        return first.start <= i < first.end or second.start <= i < second.end
-
     path = [f"{deps[i]}^" for i in up] + [f"v{deps[i]}" for i in down]
     on_path = (*up[1:], top, *down[:-1])
-    middle = [col.lemma(i) for i in on_path
-              if poses[i] in ("VERB", "NOUN", "ADP", "AUX", "PROPN", "ADJ") and not in_pair(i)]
-    top_word = "SELF" if in_pair(top) else f"{col.lemma(top)}/{poses[top]}"
-    out += [f"PD={' '.join(path)}", f"PL={len(path)}", f"TOP={top_word}",
+    # the words on the path that are in neither mention
+    middle = [lemma_of(i) for i in on_path
+              if poses[i] in ("VERB", "NOUN", "ADP", "AUX", "PROPN", "ADJ")
+              and not (first_start <= i < first_end or second_start <= i < second_end)]
+    top_word = "SELF" if (first_start <= top < first_end or second_start <= top < second_end) \
+        else f"{lemma_of(top)}/{poses[top]}"
+    joined = " ".join(path)
+    out += [f"PD={joined}", f"PL={len(path)}", f"TOP={top_word}",
             f"P={' '.join(path[:len(up)])} {top_word} {' '.join(path[len(up):])}",
-            f"PD|{types}={' '.join(path)}", f"TOP|{types}={top_word}"]
-    out += [f"PW={w}" for w in dict.fromkeys(middle)]
-    out += [f"PW|{types}={w}" for w in dict.fromkeys(middle)]
+            f"PD|{types}={joined}", f"TOP|{types}={top_word}"]
+    distinct = list(dict.fromkeys(middle))
+    out += [f"PW={w}" for w in distinct]
+    out += [f"PW|{types}={w}" for w in distinct]
     verbs = [i for i in on_path if poses[i] in ("VERB", "AUX")]
     if verbs:
-        out += [f"V={col.lemma(verbs[0])}", f"V|{types}={col.lemma(verbs[0])}"]
-        passive = any(d in ("nsubjpass", "auxpass") for d in col.child_deps(verbs[0]))
-        out.append(f"PASS={passive}")
-        if any(d == "neg" for v in verbs for d in col.child_deps(v)):
+        verb = lemma_of(verbs[0])
+        out += [f"V={verb}", f"V|{types}={verb}"]
+        below = col.child_deps(verbs[0])
+        out.append(f"PASS={'nsubjpass' in below or 'auxpass' in below}")
+        if any("neg" in col.child_deps(v) for v in verbs):
             out.append("NEG")
     for i, side in ((ra, "A"), (rb, "B")):
         if deps[i] == "poss":
@@ -318,13 +313,14 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
     return tuple(out)
 
 
-def _nesting(span: Span, spans: Sequence[Span]) -> list[str]:
+def _nesting(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> list[str]:
     """``HOLDS`` when another mention lies inside ``span`` ("Staunton, Va." holds "Va."),
-    ``INSIDE`` when ``span`` lies inside another one."""
+    ``INSIDE`` when ``span`` lies inside another one (mentions as token bounds)."""
     out = []
-    if any(s != span and span.start <= s.start and s.end <= span.end for s in spans):
+    start, end = span
+    if any((s, e) != span and start <= s and e <= end for s, e in spans):
         out.append("HOLDS")
-    if any(s != span and s.start <= span.start and span.end <= s.end for s in spans):
+    if any((s, e) != span and s <= start and end <= e for s, e in spans):
         out.append("INSIDE")
     return out
 
@@ -364,21 +360,23 @@ def candidates(doc: Doc, mentions: Sequence[Mention], *,
         if len(inside) < 2 or not is_usable(sent, max_tokens=max_tokens):
             continue
         columns = columns if columns is not None else _Columns(doc)
-        spans = [s for _, s in inside]
+        bounds = [(s.start, s.end) for _, s in inside]
         nested: list[list[str] | None] = [None] * len(inside)  # _nesting of each, once
         for i, (a, first) in enumerate(inside):
+            first_end = bounds[i][1]
             for n, (b, second) in enumerate(inside[i + 1:]):
-                if second.start < first.end:
+                second_start = bounds[i + 1 + n][0]
+                if second_start < first_end:
                     continue  # nested or overlapping: one name in another
-                if second.start - first.end > max_distance:
+                if second_start - first_end > max_distance:
                     break
                 if a.anchor.casefold() == b.anchor.casefold():
                     continue
-                between = sum(1 for _, s in inside[i + 1: i + 1 + n] if s.start >= first.end)
+                between = sum(1 for start, _ in bounds[i + 1: i + 1 + n] if start >= first_end)
                 features = pair_features(first, second, a, b, between, columns=columns)
                 for k in (i, i + 1 + n):
                     if nested[k] is None:
-                        nested[k] = _nesting(spans[k], spans)
+                        nested[k] = _nesting(bounds[k], bounds)
                 nesting = tuple(f"{kind}{side}|{a.cls}>{b.cls}"
                                 for k, side in ((i, "A"), (i + 1 + n, "B"))
                                 for kind in nested[k] or ())
@@ -455,11 +453,10 @@ class RelationModel:
         import numpy
         from spacy.strings import hash_string  # type: ignore[attr-defined]
 
-        keys = numpy.fromiter((hash_string(f) for features in items for f in features),
-                              dtype="uint64")
+        lengths = numpy.fromiter(map(len, items), dtype="int32", count=len(items))
+        keys = numpy.fromiter(map(hash_string, chain.from_iterable(items)), dtype="uint64",
+                              count=int(lengths.sum()))
         values = numpy.ones(len(keys), dtype="float32")
-        lengths = numpy.fromiter((len(features) for features in items), dtype="int32",
-                                 count=len(items))
         return keys, values, lengths
 
     def predict(self, items: Sequence[Sequence[str]]) -> list[dict[str, float]]:
@@ -474,10 +471,14 @@ class RelationModel:
         and its probability (the first such label on a tie), in order."""
         if not items:
             return []
+        import numpy
+
         related = [k for k, label in enumerate(self.labels) if label != NONE]
         scores = self.model.predict(self.inputs(items))[:, related]
-        return [(self.labels[related[k]], float(row[k]))
-                for row, k in zip(scores, scores.argmax(axis=1))]
+        best = scores.argmax(axis=1)
+        chosen = scores[numpy.arange(len(best)), best]  # each row's probability of its best
+        return [(self.labels[related[k]], probability)
+                for k, probability in zip(best.tolist(), chosen.tolist())]
 
 
 @cache

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from kg import gazetteer
 from kg.coref import ALIAS, PRONOUN, SIDE_OF, SPEAKER, SPEAKING_BODY, alias_after
@@ -53,6 +54,12 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("Hun\\u00a0 Manet")
     'Hun Manet'
     """
+    return _normalized(name)
+
+
+@lru_cache(maxsize=2**14)
+def _normalized(name: str) -> str:
+    """:func:`normalize_name`, remembered: a document names its actors many times over."""
     name = unicodedata.normalize("NFKC", name).replace("\u2019", "'")
     return _SPACE.sub(" ", name).strip()
 
@@ -63,6 +70,12 @@ def slug(name: str) -> str:
     >>> slug("Amnesty International"), slug("Paris Saint-Germain")
     ('amnesty-international', 'paris-saint-germain')
     """
+    return _slug(name)
+
+
+@lru_cache(maxsize=2**14)
+def _slug(name: str) -> str:
+    """:func:`slug`, remembered."""
     value = _NOT_WORD.sub("-", normalize_name(name).casefold()).strip("-_")
     return value or "unnamed"
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.frames import FACTS, columns
 from kg.types import Sentence
 
 __all__ = ["keep_text", "sentence_of", "text_of", "trimmed"]
 
 _TEXT_KEY = "kg.text"
+_SENTENCES_KEY = FACTS + "sentences"
 
 
 def text_of(doc: Doc) -> str:
@@ -74,6 +76,22 @@ def sentence_of(item: Span | Token) -> Sentence:
     >>> sentence_of(doc[4])
     Sentence(start=17, end=25)
     """
-    sent = item.sent
+    doc = item.doc
+    kept = doc.user_data.get(_SENTENCES_KEY)
+    if kept is None:
+        if doc.user_hooks or doc.user_span_hooks or doc.user_token_hooks \
+                or not doc.has_annotation("SENT_START"):
+            return _trimmed_sentence(item.sent)  # spaCy's answer (or its error: no sentences)
+        kept = doc.user_data[_SENTENCES_KEY] = {}
+    # the bounds Span.sent finds, from the Doc's columns; each sentence trimmed once per Doc
+    table = columns(doc)
+    start = table.sent_start[item.i if isinstance(item, Token) else item.start]
+    found = kept.get(start)
+    if found is None:
+        found = kept[start] = _trimmed_sentence(doc[start:table.sent_end[start]])
+    return found
+
+
+def _trimmed_sentence(sent: Span) -> Sentence:
     bounds = trimmed(sent)
     return Sentence(*bounds) if bounds else Sentence(sent.start_char, sent.end_char)
