@@ -275,3 +275,16 @@ def test_statement_rows_are_the_rows_of_their_sparql_pattern(store):
     assert {r[0] for r in rows} >= {"urn:x:st1", "urn:x:st2", "urn:x:st3"}
     assert ("urn:x:st2", ANN, str(URIRef("https://w3id.org/actorkg/ontology#memberOf")), POL,
             "Ann leads Hun.", "x.txt") in rows
+
+
+def test_sentence_rows_are_the_rows_of_their_sparql_pattern(store):
+    from kg.network import _sentence_rows
+
+    pattern = _sentence_rows.__doc__.split("::")[1].split("gives them")[0]
+    expected = {(row["e"].value, row["text"].value, row["source"].value)
+                for row in store.query(f"SELECT ?e ?text ?source WHERE {{ {pattern} }}")}
+    rows = [(entities, places) for entities, places in _sentence_rows(store)]
+    assert {(e, t, s) for entities, places in rows for e in entities for t, s in places} == expected
+    # one row per sentence, one entity per mention: S2 has three mentions (network.ttl)
+    [(entities, _)] = [r for r in rows if r[1] == [(S2, "news/a.txt")]]
+    assert sorted(entities) == sorted([CAM, THA, HUN])
