@@ -13,8 +13,8 @@ English models).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple, TypeVar
 
 import numpy
 from spacy.attrs import (
@@ -48,6 +48,7 @@ __all__ = [
     "conjuncts",
     "forget",
     "is_usable",
+    "kept",
     "noun_frame",
     "unit_bounds",
     "units",
@@ -294,23 +295,9 @@ def units(doc: Doc) -> Iterator[Span]:
 
 
 def unit_bounds(doc: Doc) -> tuple[tuple[int, int], ...]:
-    """The ``(start, end)`` token offsets of the :func:`units` of ``doc``, found once per Doc
-    and kept in ``doc.user_data``.
-
-    Parameters
-    ----------
-    doc
-        The parsed document.
-
-    Returns
-    -------
-    tuple of (int, int)
-        In document order.
-    """
-    bounds = doc.user_data.get(_UNITS_KEY)
-    if bounds is None:
-        bounds = doc.user_data[_UNITS_KEY] = tuple(_unit_bounds(doc))
-    return bounds
+    """The ``(start, end)`` token offsets of the :func:`units` of ``doc``, in document
+    order, found once per Doc (see :func:`kept`)."""
+    return kept(doc, "units", lambda: tuple(_unit_bounds(doc)))
 
 
 def _unit_bounds(doc: Doc) -> Iterator[tuple[int, int]]:
@@ -443,42 +430,37 @@ def _strings(doc: Doc, hashes: list[int]) -> list[str]:
 
 
 #: The prefix of the keys of ``Doc.user_data`` under which the rules keep what they read
-#: once per Doc (token columns, sentence units, usable sentences...); see :func:`forget`.
+#: once per Doc (token columns, sentence units, usable sentences...); see :func:`kept`.
 FACTS = "kg.facts."
-_UNITS_KEY = FACTS + "units"
-_COLUMNS_KEY = FACTS + "columns"
-_USABLE_KEY = FACTS + "usable"
+_SEPARATORS = (",", ";", "|", "\u2022", "\t")
+T = TypeVar("T")
+
+
+def kept(doc: Doc, name: str, make: Callable[[], T]) -> T:
+    """What ``make()`` returns, made once per Doc and kept in its ``user_data`` (under
+    :data:`FACTS` + ``name``) until :func:`forget`: several rules read each of these facts."""
+    key = FACTS + name
+    value = doc.user_data.get(key)
+    if value is None:
+        value = doc.user_data[key] = make()
+    return value  # type: ignore[no-any-return]
 
 
 def forget(doc: Doc) -> None:
-    """Drop what the rules kept in ``doc.user_data`` (keys starting with :data:`FACTS`).
+    """Drop what the rules kept in ``doc.user_data`` (see :func:`kept`).
 
-    Those facts hold the Doc (its spans, its tokens), so a Doc keeping them is freed only
+    Those facts hold the Doc (the token table does), so a Doc keeping them is freed only
     when Python's cycle collector next runs, which a long build may put off for many
     documents: the analysis forgets them once it is done with a Doc.
     """
     for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith(FACTS)]:
         del doc.user_data[key]
-_SEPARATORS = (",", ";", "|", "\u2022", "\t")
 
 
 def columns(doc: Doc) -> Columns:
-    """The :class:`Columns` of ``doc``, read once and kept in ``doc.user_data``.
-
-    Parameters
-    ----------
-    doc
-        The parsed document.
-
-    Returns
-    -------
-    Columns
-        The same table on every call for one Doc.
-    """
-    kept = doc.user_data.get(_COLUMNS_KEY)
-    if kept is None:
-        kept = doc.user_data[_COLUMNS_KEY] = Columns(doc)
-    return kept
+    """The :class:`Columns` of ``doc``: the same table on every call for one Doc (see
+    :func:`kept`)."""
+    return kept(doc, "columns", lambda: Columns(doc))
 
 
 def is_usable(sent: Span, *, max_tokens: int) -> bool:
@@ -489,9 +471,7 @@ def is_usable(sent: Span, *, max_tokens: int) -> bool:
     third of its words). The answer is kept per Doc: several rules ask about each sentence.
     """
     doc = sent.doc
-    known = doc.user_data.get(_USABLE_KEY)
-    if known is None:
-        known = doc.user_data[_USABLE_KEY] = {}
+    known: dict[tuple[int, int, int], bool] = kept(doc, "usable", dict)
     key = (sent.start, sent.end, max_tokens)
     usable = known.get(key)
     if usable is None:

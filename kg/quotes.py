@@ -28,7 +28,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span, Token
 
 from kg.dates import parse_base
-from kg.frames import FACTS, MentionIndex, columns, is_usable, unit_bounds, units, verb_frame
+from kg.frames import MentionIndex, columns, is_usable, kept, unit_bounds, units, verb_frame
 from kg.lexicon import SPEECH_VERBS, lemma
 from kg.spans import sentence_of, text_of
 from kg.types import ActorClass, Event, Mention, Section
@@ -271,24 +271,26 @@ def _attribution(doc: Doc, quote: Quote) -> Token | None:
     return None
 
 
+def _unit_chars(doc: Doc) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+    """The units' first characters, and each unit's ``(first char, end char, start token,
+    end token)``: one pass over the units per Doc."""
+    table = columns(doc)
+    idxs, texts = table.idxs, table.texts
+    bounds = [(idxs[start], idxs[end - 1] + len(texts[end - 1]), start, end)
+              for start, end in unit_bounds(doc)]
+    return [b[0] for b in bounds], bounds
+
+
 def _unit_at(doc: Doc, char: int) -> tuple[int, int]:
     """The token bounds of the unit (see :func:`kg.frames.units`) holding character ``char``,
     else of the last token."""
-    kept = doc.user_data.get(_UNITS_KEY)
-    if kept is None:  # kept as plain tuples in the Doc: one pass over the units per Doc
-        table = columns(doc)
-        idxs, texts = table.idxs, table.texts
-        bounds = [(idxs[start], idxs[end - 1] + len(texts[end - 1]), start, end)
-                  for start, end in unit_bounds(doc)]
-        kept = doc.user_data[_UNITS_KEY] = ([b[0] for b in bounds], bounds)
-    starts, bounds = kept
+    starts, bounds = kept(doc, "quote-units", lambda: _unit_chars(doc))
     at = bisect_right(starts, char) - 1
     if at >= 0 and bounds[at][0] <= char < bounds[at][1]:
         return bounds[at][2], bounds[at][3]
     return max(len(doc) - 1, 0), len(doc)
 
 
-_UNITS_KEY = FACTS + "quote-units"
 
 
 def _speaker(verb: Token, index: MentionIndex, quoted: Sequence[tuple[int, int]] = (),
