@@ -113,12 +113,12 @@ _MENTIONS = """
 SELECT ?e (COUNT(DISTINCT ?m) AS ?mentions) WHERE { ?m itsrdf:taIdentRef ?e } GROUP BY ?e
 """
 
-# The links a statement's evidence is read along (see _statement_rows).
-_STATEMENT_LINKS = {name: ox.NamedNode(str(term)) for name, term in (
+# The links the projection follows by lookups (see _statement_rows, _sentence_rows, _event_rows).
+_LINKS = {name: ox.NamedNode(str(term)) for name, term in (
     ("subject", RDF.subject), ("predicate", RDF.predicate), ("object", RDF.object),
     ("derived", PROV.wasDerivedFrom), ("mention", AKG.subjectMention),
     ("sentence", NIF.sentence), ("anchor", NIF.anchorOf), ("context", NIF.referenceContext),
-    ("source", DCTERMS.source), ("entity", ITSRDF.taIdentRef))}
+    ("source", DCTERMS.source), ("entity", ITSRDF.taIdentRef), ("trigger", AKG.trigger))}
 
 _EVENTS = """
 SELECT ?ev ?role ?x WHERE {
@@ -131,17 +131,6 @@ SELECT ?ev ?type WHERE {
   ?ev a ?type . FILTER(STRSTARTS(STR(?type), STR(akg:)))
 }
 """
-
-_EVENT_EVIDENCE = """
-SELECT ?ev ?text ?source WHERE {
-  { ?ev akg:trigger ?t . ?t nif:sentence ?s } UNION { ?ev prov:wasDerivedFrom ?s }
-  OPTIONAL { ?s nif:anchorOf ?text }
-  OPTIONAL { ?s nif:referenceContext ?c }
-  BIND(COALESCE(?c, ?s) AS ?ctx)
-  OPTIONAL { ?ctx dcterms:source ?source }
-}
-"""
-
 
 # --------------------------------------------------------------------------------------------
 # The ontology's class tree, for picking an entity's contract class and spotting events
@@ -328,7 +317,7 @@ def _statement_rows(store: KGStore) -> Iterator[tuple[str, str, str, str, str | 
     query over every mention of the store, 305 of the 683 s the projection of a 10,000-document
     store took.
     """
-    link, objects = _STATEMENT_LINKS, store.objects
+    link, objects = _LINKS, store.objects
 
     def optional(values: list[Any]) -> list[Any]:
         return values or [None]
@@ -364,7 +353,9 @@ def _plain(term: Any) -> str | None:
 def _add_events(graph: nx.MultiDiGraph, store: KGStore, event_types: set[str],
                 mode: str, strings: dict[str, str]) -> None:
     roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    terms: dict[str, Any] = {}  # event -> its RDF term, to look its evidence up
     for row in store.query(_EVENTS):  # type: ignore[union-attr]
+        terms[_value(row, "ev", strings)] = row["ev"]  # type: ignore[index]
         roles[_value(row, "ev", strings)][_ROLES[row["role"].value]].append(  # type: ignore[index]
             _value(row, "x", strings))  # type: ignore[arg-type]
     if not roles or mode == "drop":
@@ -377,10 +368,10 @@ def _add_events(graph: nx.MultiDiGraph, store: KGStore, event_types: set[str],
     for row in store.query("SELECT ?ev ?l WHERE { ?ev akg:agent|akg:target|akg:place ?x ; "
                            "rdfs:label ?l }"):  # type: ignore[union-attr]
         labels[row["ev"].value] = row["l"].value
-    evidence: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
-    for row in store.query(_EVENT_EVIDENCE):  # type: ignore[union-attr]
-        evidence[row["ev"].value].append((_value(row, "text", strings),
-                                          _value(row, "source", strings)))
+    evidence = {event: [(text if text is None else strings.setdefault(text, text),
+                         source if source is None else strings.setdefault(source, source))
+                        for text, source in _event_rows(store, term)]
+                for event, term in terms.items()}
     for event in sorted(roles):
         kind = _event_type(types.get(event, set()))
         part = {role: sorted({x for x in xs if x in graph and x != event})
@@ -411,6 +402,25 @@ def _add_events(graph: nx.MultiDiGraph, store: KGStore, event_types: set[str],
                 _add_evidence(data, text, source)
 
 
+def _event_rows(store: KGStore, event: Any) -> list[tuple[str | None, str | None]]:
+    """The ``(sentence, source)`` rows of ``event``, as the SPARQL pattern ::
+
+        { ?ev akg:trigger ?t . ?t nif:sentence ?s } UNION { ?ev prov:wasDerivedFrom ?s }
+        OPTIONAL { ?s nif:anchorOf ?text } OPTIONAL { ?s nif:referenceContext ?c }
+        BIND(COALESCE(?c, ?s) AS ?ctx) OPTIONAL { ?ctx dcterms:source ?source }
+
+    gives them for ``?ev`` bound to it, read by lookups (:meth:`KGStore.objects`).
+    """
+    link, objects = _LINKS, store.objects
+    sentences = [*(s for t in objects(event, link["trigger"]) for s in objects(t, link["sentence"])),
+                 *objects(event, link["derived"])]
+    return [(_plain(text), _plain(source))
+            for s in sentences
+            for text in objects(s, link["anchor"]) or [None]
+            for ctx in objects(s, link["context"]) or [s]
+            for source in objects(ctx, link["source"]) or [None]]
+
+
 def _event_type(types: set[str]) -> str:
     """The most specific akg: event class's local name (``Arrest`` over ``Event``)."""
     ancestors = _ontology()[0]
@@ -431,7 +441,7 @@ def _sentence_rows(store: KGStore) -> Iterator[tuple[list[str], list[tuple[str, 
     mentions of a sentence) took 204 of the 683 s the projection of a 10,000-document store
     took; a pair query decoded each sentence once per pair.
     """
-    link, objects, index = _STATEMENT_LINKS, store.objects, store.store
+    link, objects, index = _LINKS, store.objects, store.store
     sources: dict[Any, list[str]] = {}
     done: set[Any] = set()
     for quad in index.quads_for_pattern(None, link["sentence"], None, ox.DefaultGraph()):

@@ -288,3 +288,17 @@ def test_sentence_rows_are_the_rows_of_their_sparql_pattern(store):
     # one row per sentence, one entity per mention: S2 has three mentions (network.ttl)
     [(entities, _)] = [r for r in rows if r[1] == [(S2, "news/a.txt")]]
     assert sorted(entities) == sorted([CAM, THA, HUN])
+
+
+def test_event_rows_are_the_rows_of_their_sparql_pattern(store):
+    from kg.network import _event_rows
+
+    pattern = _event_rows.__doc__.split("::")[1].split("gives them")[0]
+    events = {row["ev"] for row in store.query(
+        "SELECT DISTINCT ?ev WHERE { ?ev akg:agent|akg:target|akg:place ?x }")}
+    assert events
+    for event in events:
+        expected = {(row["text"] and row["text"].value, row["source"] and row["source"].value)
+                    for row in store.query(f"SELECT ?text ?source WHERE {{ {pattern} }}"
+                                           f" VALUES ?ev {{ {event} }}")}
+        assert set(_event_rows(store, event)) == expected
