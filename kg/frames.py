@@ -270,8 +270,8 @@ class MentionIndex:
 
     def in_order(self, start: int, end: int) -> list[Mention]:
         """:meth:`in_span` in text order (by first character; longest first among those
-        starting together), kept per bounds: several rules read each sentence's mentions.
-        Not to be changed."""
+        starting together), kept per bounds: several rules read each sentence's mentions,
+        so the list is shared and callers must not change it."""
         found = self._in_order.get((start, end))
         if found is None:
             found = self._in_order[start, end] = sorted(self.in_span(start, end),
@@ -322,8 +322,8 @@ class Columns:
 
     The columns are read in one pass of ``Doc.to_array`` (a ``Token`` object made for every
     fact of every token read by every rule was a quarter of the analysis' time); they are
-    spaCy's values, as the ``Token`` attribute named beside each gives them. Not to be
-    changed.
+    spaCy's values, as the ``Token`` attribute named beside each gives them; the table is
+    shared by every rule, which must not change it.
 
     Parameters
     ----------
