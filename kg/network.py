@@ -41,7 +41,7 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
 from hashlib import blake2b
 from itertools import chain, combinations, islice, pairwise
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import networkx as nx
 import pyoxigraph as ox
@@ -215,10 +215,18 @@ def _value(row: Any, name: str, strings: dict[str, str]) -> str | None:
     projection of a large store in a fraction of the memory.
     """
     term = row[name]
-    if term is None:
-        return None
-    value = str(term.value)
-    return strings.setdefault(value, value)
+    return None if term is None else _share(strings, str(term.value))
+
+
+@overload
+def _share(strings: dict[str, str], value: str) -> str: ...
+@overload
+def _share(strings: dict[str, str], value: None) -> None: ...
+@overload
+def _share(strings: dict[str, str], value: str | None) -> str | None: ...
+def _share(strings: dict[str, str], value: str | None) -> str | None:
+    """``value`` as the one object ``strings`` keeps for it (see :func:`_value`)."""
+    return None if value is None else strings.setdefault(value, value)
 
 
 def _entity_nodes(store: KGStore) -> tuple[dict[str, dict[str, Any]], set[str]]:
@@ -260,10 +268,8 @@ def _add_relations(graph: nx.MultiDiGraph, store: KGStore, strings: dict[str, st
     statements: dict[str, tuple[str, str, str]] = {}
     evidence: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
     for st, s, p, o, text, source in _statement_rows(store):
-        statements[st] = (strings.setdefault(s, s), strings.setdefault(p, p),
-                          strings.setdefault(o, o))
-        evidence[st].append((text if text is None else strings.setdefault(text, text),
-                             source if source is None else strings.setdefault(source, source)))
+        statements[st] = (_share(strings, s), _share(strings, p), _share(strings, o))
+        evidence[st].append((_share(strings, text), _share(strings, source)))
     # the relation triples, read predicate by predicate (a scan of the whole store for akg:
     # predicates took 53 of the 683 s of a 10,000-document store's projection): every
     # object property of the ontology and every predicate a statement names
@@ -271,11 +277,10 @@ def _add_relations(graph: nx.MultiDiGraph, store: KGStore, strings: dict[str, st
     for p in sorted((_ontology()[2] | {p for _, p, _ in statements.values()}) - _NOT_RELATIONS):
         if not p.startswith(_AKG):
             continue
-        for quad in store.store.quads_for_pattern(None, ox.NamedNode(p), None, ox.DefaultGraph()):
-            if isinstance(quad.object, ox.NamedNode):
-                s, o = quad.subject.value, quad.object.value
-                asserted.add((strings.setdefault(s, s), strings.setdefault(p, p),
-                              strings.setdefault(o, o)))
+        for subject, obj in store.pairs(ox.NamedNode(p)):
+            if isinstance(obj, ox.NamedNode):
+                asserted.add((_share(strings, subject.value), _share(strings, p),
+                              _share(strings, obj.value)))
     counted: Counter[tuple[str, str, str]] = Counter(statements.values())
     for s, p, o in sorted(asserted | set(counted)):
         if p in _NOT_RELATIONS or not p.startswith(_AKG) or s not in graph or o not in graph:
@@ -313,18 +318,17 @@ def _statement_rows(store: KGStore) -> Iterator[tuple[str, str, str, str, str | 
         OPTIONAL { ?ctx dcterms:source ?source }
 
     (but a statement read from nowhere gets no source, where the pattern, its ``?ctx``
-    unbound, pairs it with every source of the store). Read by lookups from each statement (:meth:`KGStore.objects`): Oxigraph evaluated that
-    query over every mention of the store, 305 of the 683 s the projection of a 10,000-document
-    store took.
+    unbound, pairs it with every source of the store). Read by lookups from each statement
+    (:meth:`KGStore.objects`): Oxigraph evaluated that query over every mention of the store,
+    305 of the 683 s the projection of a 10,000-document store took.
     """
     link, objects = _LINKS, store.objects
 
     def optional(values: list[Any]) -> list[Any]:
         return values or [None]
 
-    for quad in store.store.quads_for_pattern(None, link["subject"], None, ox.DefaultGraph()):
-        st = quad.subject
-        spos = [(quad.object, p, o) for p in objects(st, link["predicate"])
+    for st, subject in store.pairs(link["subject"]):
+        spos = [(subject, p, o) for p in objects(st, link["predicate"])
                 for o in objects(st, link["object"])]
         if not spos:
             continue
@@ -335,7 +339,7 @@ def _statement_rows(store: KGStore) -> Iterator[tuple[str, str, str, str, str | 
                      for text in optional([t for sentence in objects(m, link["sentence"])
                                            for t in objects(sentence, link["anchor"])])
                      for ctx in optional(objects(m, link["context"]))]
-        found = set()
+        found: set[tuple[Any, Any]] = set()
         for d, dtext, dctx in derived:
             for mtext, mctx in mentioned:
                 text = dtext if dtext is not None else mtext
@@ -368,8 +372,7 @@ def _add_events(graph: nx.MultiDiGraph, store: KGStore, event_types: set[str],
     for row in store.query("SELECT ?ev ?l WHERE { ?ev akg:agent|akg:target|akg:place ?x ; "
                            "rdfs:label ?l }"):  # type: ignore[union-attr]
         labels[row["ev"].value] = row["l"].value
-    evidence = {event: [(text if text is None else strings.setdefault(text, text),
-                         source if source is None else strings.setdefault(source, source))
+    evidence = {event: [(_share(strings, text), _share(strings, source))
                         for text, source in _event_rows(store, term)]
                 for event, term in terms.items()}
     for event in sorted(roles):
@@ -441,16 +444,15 @@ def _sentence_rows(store: KGStore) -> Iterator[tuple[list[str], list[tuple[str, 
     mentions of a sentence) took 204 of the 683 s the projection of a 10,000-document store
     took; a pair query decoded each sentence once per pair.
     """
-    link, objects, index = _LINKS, store.objects, store.store
+    link, objects = _LINKS, store.objects
     sources: dict[Any, list[str]] = {}
     done: set[Any] = set()
-    for quad in index.quads_for_pattern(None, link["sentence"], None, ox.DefaultGraph()):
-        sentence = quad.object
+    for _, sentence in store.pairs(link["sentence"]):
         if sentence in done:
             continue
         done.add(sentence)
-        mentions = index.quads_for_pattern(None, link["sentence"], sentence, ox.DefaultGraph())
-        entities = [str(e.value) for m in mentions for e in objects(m.subject, link["entity"])]
+        entities = [str(e.value) for m, _ in store.pairs(link["sentence"], sentence)
+                    for e in objects(m, link["entity"])]
         if not entities:
             continue
         texts = [str(t.value) for t in objects(sentence, link["anchor"])]
@@ -475,7 +477,7 @@ def _add_sentences(graph: nx.MultiDiGraph, store: KGStore, mode: str,
     # keeps only the first MAX_EVIDENCE; one set, not one per pair, as most pairs have one
     seen: set[bytes] = set()
     for entities, places in _sentence_rows(store):
-        places = [(strings.setdefault(t, t), strings.setdefault(s, s)) for t, s in places]
+        places = [(_share(strings, t), _share(strings, s)) for t, s in places]
         named = sorted({e for e in entities if e in graph})
         for entity in named:
             for text, source in places:

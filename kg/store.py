@@ -376,6 +376,12 @@ class KGStore:
         return [q.object for q in self.store.quads_for_pattern(subject, predicate, None,
                                                                ox.DefaultGraph())]
 
+    def pairs(self, predicate: ox.NamedNode, obj: Any = None) -> Iterator[tuple[Any, Any]]:
+        """``(subject, object)`` of every ``?s predicate ?o`` (``obj`` if given) in the union of
+        all graphs: one index scan (see :meth:`objects`)."""
+        for quad in self.store.quads_for_pattern(None, predicate, obj, ox.DefaultGraph()):
+            yield quad.subject, quad.object
+
     def write_turtle(self, path: str | os.PathLike[str]) -> Path:
         """Serialise the union of all graphs as Turtle to ``path``, atomically."""
         target = Path(path)

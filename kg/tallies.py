@@ -74,7 +74,6 @@ _AKG = str(AKG._NS)
 #: Name pairs in one sentence only are written too while fewer pairs than this (the LIMIT of
 #: ``named-together``) are in two or more sentences.
 PAIR_FLOOR = 25
-_DEFAULT = ox.DefaultGraph()
 _READ_FROM = ((False, ox.NamedNode(str(AKG.subjectMention))), (True, ox.NamedNode(str(AKG.trigger))))
 #: The properties of the rows of statements and of events: link, text, source.
 _EVIDENCE = {
@@ -169,7 +168,7 @@ def read_evidence(store: KGStore) -> Iterator[EvidenceRow]:
         return pairs or [(None, None)]
 
     for event, link in _READ_FROM:
-        mentions = {q.object for q in store.store.quads_for_pattern(None, link, None, _DEFAULT)}
+        mentions = {mention for _, mention in store.pairs(link)}
         for mention in mentions:
             texts = chain(mention, _SENTENCE, _ANCHOR)
             for document, source in chain(mention, _CONTEXT, _SOURCE):
