@@ -39,8 +39,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
-from hashlib import blake2b
-from itertools import chain, combinations, islice, pairwise
+from itertools import combinations, islice, pairwise
 from typing import Any, Literal, overload
 
 import networkx as nx
@@ -100,37 +99,15 @@ _NOT_RELATIONS = {
                      AKG.countryCode, AKG.countedClass, AKG.exampleSentence, AKG.mentionCount,
                      AKG.documentCount, AKG.mentionRank)
 }
-_ROLES = {str(AKG.agent): "agent", str(AKG.target): "target", str(AKG.place): "place"}
-
-_ENTITIES = """
-SELECT ?e ?label ?cls WHERE {
-  ?e rdfs:label ?label ; a ?cls .
-  FILTER(STRSTARTS(STR(?cls), STR(akg:)))
-}
-"""
-
-_MENTIONS = """
-SELECT ?e (COUNT(DISTINCT ?m) AS ?mentions) WHERE { ?m itsrdf:taIdentRef ?e } GROUP BY ?e
-"""
 
 # The links the projection follows by lookups (see _statement_rows, _sentence_rows, _event_rows).
 _LINKS = {name: ox.NamedNode(str(term)) for name, term in (
     ("subject", RDF.subject), ("predicate", RDF.predicate), ("object", RDF.object),
     ("derived", PROV.wasDerivedFrom), ("mention", AKG.subjectMention),
     ("sentence", NIF.sentence), ("anchor", NIF.anchorOf), ("context", NIF.referenceContext),
-    ("source", DCTERMS.source), ("entity", ITSRDF.taIdentRef), ("trigger", AKG.trigger))}
-
-_EVENTS = """
-SELECT ?ev ?role ?x WHERE {
-  ?ev ?role ?x . FILTER(?role IN (akg:agent, akg:target, akg:place))
-}
-"""
-
-_EVENT_TYPES = """
-SELECT ?ev ?type WHERE {
-  ?ev a ?type . FILTER(STRSTARTS(STR(?type), STR(akg:)))
-}
-"""
+    ("source", DCTERMS.source), ("entity", ITSRDF.taIdentRef), ("trigger", AKG.trigger),
+    ("type", RDF.type), ("label", RDFS.label), ("agent", AKG.agent), ("target", AKG.target),
+    ("place", AKG.place))}
 
 # --------------------------------------------------------------------------------------------
 # The ontology's class tree, for picking an entity's contract class and spotting events
@@ -199,23 +176,18 @@ def _add_evidence(
     """Add ``{"sentence", "source"}`` to ``data["evidence"]`` unless there or full."""
     if sentence is None:
         return False
-    item = {"sentence": sentence, "source": source or ""}
+    return _add_item(data, {"sentence": sentence, "source": source or ""}, cap=cap)
+
+
+def _add_item(data: dict[str, Any], item: dict[str, str], *, cap: int | None = MAX_EVIDENCE
+              ) -> bool:
+    """Add the evidence dict ``item`` itself to ``data["evidence"]`` unless there or full
+    (one dict may be the evidence of many nodes and links: no reader changes one)."""
     evidence: list[dict[str, str]] = data["evidence"]
     if item in evidence or (cap is not None and len(evidence) >= cap):
         return False
     evidence.append(item)
     return True
-
-
-def _value(row: Any, name: str, strings: dict[str, str]) -> str | None:
-    """The value of ``row[name]`` (None when unbound), one string object per distinct value.
-
-    ``strings`` is the table of strings already read: a sentence is evidence of many nodes
-    and links, and an IRI is named by many rows; sharing one object per value keeps the
-    projection of a large store in a fraction of the memory.
-    """
-    term = row[name]
-    return None if term is None else _share(strings, str(term.value))
 
 
 @overload
@@ -225,30 +197,57 @@ def _share(strings: dict[str, str], value: None) -> None: ...
 @overload
 def _share(strings: dict[str, str], value: str | None) -> str | None: ...
 def _share(strings: dict[str, str], value: str | None) -> str | None:
-    """``value`` as the one object ``strings`` keeps for it (see :func:`_value`)."""
+    """``value`` as the one object ``strings`` keeps for it (None stays None).
+
+    ``strings`` is the table of strings already read: a sentence is evidence of many nodes
+    and links, and an IRI is named by many rows; sharing one object per value keeps the
+    projection of a large store in a fraction of the memory.
+    """
     return None if value is None else strings.setdefault(value, value)
 
 
 def _entity_nodes(store: KGStore) -> tuple[dict[str, dict[str, Any]], set[str]]:
-    """Entity attributes by IRI, and the IRIs typed as events."""
-    types: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, str] = {}
-    for row in store.query(_ENTITIES):  # type: ignore[union-attr]
-        iri = row["e"].value
-        types[iri].add(row["cls"].value)
-        labels[iri] = min(labels.get(iri, row["label"].value), row["label"].value)
-    events = {iri for iri, ts in types.items() if any(_is_event_class(t) for t in ts)}
-    events |= {row["ev"].value for row in store.query(  # type: ignore[union-attr]
-        "SELECT DISTINCT ?ev WHERE { ?ev akg:agent|akg:target|akg:place|akg:trigger ?x }")}
-    nodes = {}
-    for iri, ts in types.items():
-        if iri in events or str(AKG.Article) in ts:
-            continue
-        nodes[iri] = {"label": labels[iri], "cls": _contract_class(ts),
-                      "types": sorted(_local(t) for t in ts), "mentions": 0, "evidence": []}
-    for row in store.query(_MENTIONS):  # type: ignore[union-attr]
-        if row["e"].value in nodes:
-            nodes[row["e"].value]["mentions"] = int(row["mentions"].value)
+    """Entity attributes by IRI, and the IRIs of the events (left out), as the patterns ::
+
+        ?e rdfs:label ?label ; a ?cls . FILTER(STRSTARTS(STR(?cls), STR(akg:)))
+        ?m itsrdf:taIdentRef ?e
+
+    give them (the smallest label, the classes, ``COUNT(DISTINCT ?m)``), but for subjects of
+    an ``akg:Event`` class or of ``akg:agent|akg:target|akg:place|akg:trigger`` (events) and
+    of ``akg:Article``; read class by class from the type index with lookups of each entity's
+    labels and mentions (:meth:`KGStore.objects`). Those queries joined and grouped every
+    entity, event and mention of the store in Oxigraph: about 1 GB of a 10,000-document
+    store's 740,000 entities and events, most of it never given back.
+    """
+    link = _LINKS
+    classes = sorted(row["cls"].value for row in store.query(  # type: ignore[union-attr]
+        "SELECT DISTINCT ?cls WHERE { ?x a ?cls }") if row["cls"].value.startswith(_AKG))
+    events: set[str] = set()
+    for cls in filter(_is_event_class, classes):
+        events.update(str(s.value) for s, _ in store.pairs(link["type"], ox.NamedNode(cls)))
+    for role in ("agent", "target", "place", "trigger"):
+        events.update(str(s.value) for s, _ in store.pairs(link[role]))
+    nodes: dict[str, dict[str, Any]] = {}
+    for cls in classes:
+        for subject, _ in store.pairs(link["type"], ox.NamedNode(cls)):
+            iri = str(subject.value)
+            if iri in events:
+                continue
+            if iri not in nodes:
+                labels = [str(label.value) for label in store.objects(subject, link["label"])]
+                if not labels:
+                    continue
+                mentions = sum(1 for _ in store.pairs(link["entity"], subject))
+                nodes[iri] = {"label": min(labels), "cls": "", "types": [],
+                              "mentions": mentions, "evidence": []}
+            nodes[iri]["types"].append(cls)  # one string object per class, shared
+    article = str(AKG.Article)
+    for iri in [iri for iri, data in nodes.items() if article in data["types"]]:
+        del nodes[iri]
+    short = {cls: _local(cls) for cls in classes}
+    for data in nodes.values():
+        data["cls"] = _contract_class(data["types"])
+        data["types"] = sorted(short[t] for t in data["types"])
     return nodes, events
 
 
@@ -354,55 +353,70 @@ def _plain(term: Any) -> str | None:
     return None if term is None else str(term.value)
 
 
-def _add_events(graph: nx.MultiDiGraph, store: KGStore, event_types: set[str],
+def _add_events(graph: nx.MultiDiGraph, store: KGStore, events: set[str],
                 mode: str, strings: dict[str, str]) -> None:
-    roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    terms: dict[str, Any] = {}  # event -> its RDF term, to look its evidence up
-    for row in store.query(_EVENTS):  # type: ignore[union-attr]
-        terms[_value(row, "ev", strings)] = row["ev"]  # type: ignore[index]
-        roles[_value(row, "ev", strings)][_ROLES[row["role"].value]].append(  # type: ignore[index]
-            _value(row, "x", strings))  # type: ignore[arg-type]
-    if not roles or mode == "drop":
+    """The events of ``events`` with a participant, as links (``mode`` ``"collapse"``) or
+    nodes (``"nodes"``), read event by event with lookups (:meth:`KGStore.objects`): their
+    ``akg:agent``, ``akg:target`` and ``akg:place``, ``a`` and ``rdfs:label``, and evidence
+    (:func:`_event_rows`). Reading them with queries held every event of the store in Python
+    at once (390,000 of 10,000 documents)."""
+    if mode == "drop":
         return
-    types: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, str] = {}
-    for row in store.query(_EVENT_TYPES):  # type: ignore[union-attr]
-        if row["ev"].value in roles:
-            types[row["ev"].value].add(row["type"].value)
-    for row in store.query("SELECT ?ev ?l WHERE { ?ev akg:agent|akg:target|akg:place ?x ; "
-                           "rdfs:label ?l }"):  # type: ignore[union-attr]
-        labels[row["ev"].value] = row["l"].value
-    evidence = {event: [(_share(strings, text), _share(strings, source))
-                        for text, source in _event_rows(store, term)]
-                for event, term in terms.items()}
-    for event in sorted(roles):
-        kind = _event_type(types.get(event, set()))
-        part = {role: sorted({x for x in xs if x in graph and x != event})
-                for role, xs in roles[event].items()}
-        texts = sorted(evidence.get(event, []), key=lambda r: (r[0] is None, r[0] or ""))
+    link, objects = _LINKS, store.objects
+    for event in sorted(events):
+        term = _term(event)
+        roles = {role: [str(x.value) for x in objects(term, link[role])]
+                 for role in ("agent", "target", "place")}
+        if not any(roles.values()):
+            continue
+        kind = _event_type({str(t.value) for t in objects(term, link["type"])
+                            if str(t.value).startswith(_AKG)})
+        part = {role: sorted({_share(strings, x) for x in xs if x in graph and x != event})
+                for role, xs in roles.items()}
         if mode == "nodes":
-            graph.add_node(event, label=labels.get(event, kind), cls="Event", types=[kind],
-                           mentions=0, evidence=[])
+            labels = sorted(str(label.value) for label in objects(term, link["label"]))
+            graph.add_node(event, label=labels[0] if labels else kind, cls="Event",
+                           types=[kind], mentions=0, evidence=[])
+            texts = _event_texts(store, term, strings)
             for text, source in texts:
                 _add_evidence(graph.nodes[event], text, source)
             for role in ("agent", "target", "place"):
-                for x in part.get(role, []):
+                for x in part[role]:
                     u, v = (x, event) if role == "agent" else (event, x)
                     data = _link(graph, u, v, role, kind="event", directed=True, relation=role)
                     data["weight"] += 1
                     for text, source in texts[:1]:
                         _add_evidence(data, text, source)
             continue
-        agents, targets = part.get("agent", []), part.get("target", [])
+        agents, targets = part["agent"], part["target"]
         pairs = [(a, t, kind) for a in agents for t in targets if a != t]
         if not pairs:  # no agent or no target: the participants are linked to the place
             pairs = [(x, p, f"{kind} in") for x in agents + targets
-                     for p in part.get("place", []) if x != p]
+                     for p in part["place"] if x != p]
+        if not pairs:
+            continue
+        texts = _event_texts(store, term, strings)
         for u, v, name in pairs:
             data = _link(graph, u, v, name, kind="event", directed=True, relation=name)
             data["weight"] += 1
             for text, source in texts[:1]:
                 _add_evidence(data, text, source)
+
+
+def _term(value: str) -> ox.NamedNode | ox.BlankNode:
+    """The store's term for the ``.value`` of an IRI or a blank node."""
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        return ox.BlankNode(value)
+
+
+def _event_texts(store: KGStore, event: Any, strings: dict[str, str]
+                 ) -> list[tuple[str | None, str | None]]:
+    """The evidence rows of ``event`` (:func:`_event_rows`), sentences first, in order."""
+    rows = [(_share(strings, text), _share(strings, source))
+            for text, source in _event_rows(store, event)]
+    return sorted(rows, key=lambda r: (r[0] is None, r[0] or ""))
 
 
 def _event_rows(store: KGStore, event: Any) -> list[tuple[str | None, str | None]]:
@@ -471,33 +485,36 @@ def _add_sentences(graph: nx.MultiDiGraph, store: KGStore, mode: str,
     ``mode`` is ``"none"``, the co-occurrence links (``"fallback"``: only between nodes that
     nothing else links)."""
     linked = {frozenset((u, v)) for u, v in graph.edges()}
-    # the weight counts each distinct (sentence, source) of a pair once: remembered by digest
-    # of the pair, sentence and source in one set, not in the evidence list (a frequent pair
-    # of a large corpus has thousands, and searching a list for each was quadratic), which
-    # keeps only the first MAX_EVIDENCE; one set, not one per pair, as most pairs have one
-    seen: set[bytes] = set()
+    # The weight counts each distinct (sentence, source) of a pair once. Two sentence nodes
+    # share a (text, source) only when a document repeats a sentence, so each (text, source)
+    # remembers the entities named by each sentence node it was read from, and a pair is
+    # counted again only when no earlier one named both (a set of every counted pair, or of
+    # their digests, took hundreds of MB for 10,000 documents).
+    named_at: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for entities, places in _sentence_rows(store):
-        places = [(_share(strings, t), _share(strings, s)) for t, s in places]
         named = sorted({e for e in entities if e in graph})
-        for entity in named:
-            for text, source in places:
-                _add_evidence(graph.nodes[entity], text, source)
-        if mode == "none":
+        if not named:
             continue
-        for a, b in combinations(named, 2):
-            if mode == "fallback" and {a, b} in linked:
-                continue
-            for text, source in places:
-                key = blake2b(f"{a}\x00{b}\x00{len(text)}:{text}{source}".encode(),
-                              digest_size=16).digest()
-                if key in seen:
+        # one evidence dict per place, shared by every node and link it is evidence of
+        items = [{"sentence": _share(strings, t), "source": _share(strings, s)} for t, s in places]
+        for entity in named:
+            for item in items:
+                _add_item(graph.nodes[entity], item)
+        if mode == "none" or len(named) < 2:
+            continue
+        for item in items:
+            before = named_at.setdefault((item["sentence"], item["source"]), [])
+            for a, b in combinations(named, 2):
+                if mode == "fallback" and {a, b} in linked:
                     continue
-                seen.add(key)
+                if any(a in group and b in group for group in before):
+                    continue
                 data = _link(graph, a, b, CO_OCCURS, kind="co-occurrence", directed=False,
                              relation=CO_OCCURS)
                 data["weight"] += 1
                 if len(data["evidence"]) < MAX_EVIDENCE:
-                    data["evidence"].append({"sentence": text, "source": source})
+                    data["evidence"].append(item)
+            before.append(tuple(named))
 
 
 def actor_graph(
@@ -547,12 +564,13 @@ def actor_graph(
     if cooccurrence not in COOCCURRENCE_MODES:
         raise ValueError(f"cooccurrence must be one of {', '.join(COOCCURRENCE_MODES)}, "
                          f"not {cooccurrence!r}")
-    nodes, event_types = _entity_nodes(store)
+    nodes, event_iris = _entity_nodes(store)
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(sorted(nodes.items()))
-    strings: dict[str, str] = {}  # one object per distinct string read (see _value)
+    del nodes  # the graph holds copies of the attribute dicts
+    strings: dict[str, str] = {}  # one object per distinct string read (see _share)
     _add_relations(graph, store, strings)
-    _add_events(graph, store, event_types, events, strings)
+    _add_events(graph, store, event_iris, events, strings)
     _add_sentences(graph, store, cooccurrence, strings)
     graph.graph.update(events=events, cooccurrence=cooccurrence)
     return graph
@@ -1057,13 +1075,15 @@ def analyse_store(
     tuple
         The projected graph (figures on its nodes) and the :func:`figures` report.
     """
+    # the counts first, then the projection and its figures: what each holds is given back
+    # before the other is made (at 10,000 documents each took about a gigabyte, and the
+    # projection held its graph while the counts were made); both streamed as N-Triples
+    # into bounded transactions
+    store.replace_derived_graph(ANALYSIS_GRAPH, _ntriple_lines(tally_triples(store)))
     graph = actor_graph(store, events=events, cooccurrence=cooccurrence)
     report = figures(graph, **options)
     report["parameters"]["graph"] = str(ANALYSIS_GRAPH)
-    # the figures, then the counts, streamed as N-Triples into bounded transactions; the
-    # store keeps each triple once, so this writes their union
-    store.replace_derived_graph(
-        ANALYSIS_GRAPH, _ntriple_lines(chain(figure_triples(graph), tally_triples(store))))
+    store.extend_derived_graph(ANALYSIS_GRAPH, _ntriple_lines(figure_triples(graph)))
     return graph, report
 
 

@@ -261,8 +261,15 @@ class KGStore:
         int
             The number of lines read.
         """
-        graph = ox.NamedNode(str(name))
         self.drop_derived_graph(name, batch=batch)
+        return self.extend_derived_graph(name, lines, batch=batch)
+
+    def extend_derived_graph(self, name: URIRef, lines: Iterable[str], *,
+                             batch: int = DERIVED_BATCH) -> int:
+        """Add N-Triples ``lines`` to the named graph ``name``, ``batch`` lines per transaction
+        (as :meth:`replace_derived_graph` writes them, without dropping anything first);
+        return the number of lines read."""
+        graph = ox.NamedNode(str(name))
         count = 0
         stream = iter(lines)
         while part := list(islice(stream, batch)):

@@ -40,27 +40,27 @@ is defined as the saved query in ``queries/`` that reads it used to compute it:
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg.rdf import triples_graph
 from kg.store import KGStore, from_oxigraph
-from kg.types import EvidenceRow, MentionRow, Tallies
-from kg.vocab import AKG, NIF
+from kg.types import EvidenceRow
+from kg.vocab import AKG, ITSRDF, NIF
 
 __all__ = [
     "ACTOR_TYPES",
     "PAIR_FLOOR",
     "TALLY_BASE",
-    "count_mentions",
     "read_evidence",
-    "read_mentions",
     "tallies_graph",
     "tally_triples",
 ]
@@ -85,60 +85,14 @@ _ANCHOR = ox.NamedNode(str(NIF.anchorOf))
 _CONTEXT = ox.NamedNode(str(NIF.referenceContext))
 _SOURCE = ox.NamedNode(str(DCTERMS.source))
 
-_MENTIONS = """
-SELECT ?m ?e ?doc ?s WHERE {
-  ?m itsrdf:taIdentRef ?e .
-  OPTIONAL { ?m nif:referenceContext ?doc }
-  OPTIONAL { ?m nif:sentence ?s . FILTER EXISTS { ?s nif:anchorOf ?text } }
-}
-"""
-_LABELS = "SELECT ?e ?label WHERE { ?e rdfs:label ?label }"
-_TYPES = "SELECT ?e ?class WHERE { ?e rdfs:label ?label ; a ?class }"
+_ENTITY = ox.NamedNode(str(ITSRDF.taIdentRef))
+_LABEL = ox.NamedNode(str(RDFS.label))
+_TYPE = ox.NamedNode(str(RDF.type))
+#: Every entity that mentions name: Oxigraph streams the distinct ones from its index.
+_ENTITIES = "SELECT DISTINCT ?e WHERE { ?m itsrdf:taIdentRef ?e FILTER(isIRI(?e)) }"
 
-
-def read_mentions(store: KGStore
-                  ) -> tuple[Iterator[MentionRow], dict[str, set[str]], dict[str, set[str]]]:
-    """What the counts are made of: mention rows, labels by entity, ``akg:`` classes by entity.
-
-    Parameters
-    ----------
-    store
-        The knowledge graph.
-
-    Returns
-    -------
-    tuple
-        :class:`~kg.types.MentionRow` per mention and entity it names (entities and mentions
-        that are IRIs only: ``STR()`` of a blank node fails in SPARQL, so the queries skip
-        them too), read lazily from the store as the iterator is consumed, once; ``{entity
-        IRI: labels}``; ``{entity IRI: akg: class IRIs}``.
-    """
-    labels: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(_LABELS):  # type: ignore[union-attr]
-        if isinstance(row["e"], ox.NamedNode):
-            labels[row["e"].value].add(row["label"].value)  # type: ignore[index]
-    classes: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(_TYPES):  # type: ignore[union-attr]
-        cls = row["class"]
-        if isinstance(row["e"], ox.NamedNode) and isinstance(cls, ox.NamedNode) \
-                and cls.value.startswith(_AKG):
-            classes[row["e"].value].add(cls.value)  # type: ignore[index]
-    return _mention_rows(store), dict(labels), dict(classes)
-
-
-def _mention_rows(store: KGStore) -> Iterator[MentionRow]:
-    """The rows of :func:`read_mentions`, one IRI string per entity, document and sentence
-    (shared by every row naming it: a large corpus repeats each many times)."""
-    shared: dict[str, str] = {}
-    for row in store.query(_MENTIONS):  # type: ignore[union-attr]
-        entity, doc, sentence = row["e"], row["doc"], row["s"]
-        if not isinstance(entity, ox.NamedNode):
-            continue
-        yield MentionRow(
-            mention=str(row["m"]), entity=shared.setdefault(entity.value, entity.value),
-            document=shared.setdefault(doc.value, doc.value) if isinstance(doc, ox.NamedNode) else None,
-            sentence=(shared.setdefault(sentence.value, sentence.value)
-                      if isinstance(sentence, ox.NamedNode) else None))
+#: An entity as the name pairs read it: its IRI and its labels, sorted.
+_Named = tuple[str, tuple[str, ...]]
 
 
 def read_evidence(store: KGStore) -> Iterator[EvidenceRow]:
@@ -176,96 +130,112 @@ def read_evidence(store: KGStore) -> Iterator[EvidenceRow]:
                             for sentence, text in texts)
 
 
-def count_mentions(
-    rows: Iterable[MentionRow], labels: Mapping[str, set[str]], classes: Mapping[str, set[str]],
-) -> Tallies:
-    """Count mentions per entity, per class and label, and per pair of labels.
+def _entity_counts(store: KGStore, in_sentence: dict[str, list[_Named]],
+                   in_document: dict[str, list[_Named]]) -> Iterator[tuple[Any, Any, Any]]:
+    """The per-entity counts of :func:`tally_triples`, read entity by entity by lookups.
 
-    Parameters
-    ----------
-    rows
-        One per mention and entity it names (:func:`read_mentions`).
-    labels
-        ``{entity IRI: its rdfs:label values}``; entities without one are not counted.
-    classes
-        ``{entity IRI: its akg: classes}``.
-
-    Returns
-    -------
-    kg.types.Tallies
-        The counts; see the module docstring for what each one counts.
-
-    Examples
-    --------
-    >>> rows = [MentionRow("m1", "urn:a", "urn:d1", "urn:s1"),
-    ...         MentionRow("m2", "urn:b", "urn:d1", "urn:s1"),
-    ...         MentionRow("m3", "urn:a", "urn:d2", "urn:s2"),
-    ...         MentionRow("m4", "urn:b", "urn:d2", "urn:s2")]
-    >>> person = str(AKG.Person)
-    >>> t = count_mentions(rows, {"urn:a": {"A"}, "urn:b": {"B"}},
-    ...                    {"urn:a": {person}, "urn:b": {person}})
-    >>> t.mentions["urn:a"], t.rank["urn:a"], t.sentence_pairs[("A", "B")]
-    (2, 1, ['urn:s1', 'urn:s2'])
-    >>> t.document_pairs[("A", "B")]
-    2
+    Fills ``in_sentence`` (sentence IRI -> the labelled entities its mentions name) and
+    ``in_document`` (document IRI -> the actors its mentions name) for the name pairs, one
+    ``(IRI, labels)`` tuple per entity shared by every group it is in.
     """
-    mentions: dict[str, set[str]] = defaultdict(set)
-    documents: dict[str, set[str]] = defaultdict(set)
-    in_sentence: dict[str, set[str]] = defaultdict(set)
-    in_document: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        if row.entity not in labels:
+    objects = store.objects
+    actors: list[tuple[int, str, str]] = []
+    names: Counter[tuple[str, str]] = Counter()
+    shared: dict[str, str] = {}  # one string per sentence and document IRI
+    for row in store.query(_ENTITIES):  # type: ignore[union-attr]
+        entity = row["e"]
+        labels = tuple(sorted({str(label.value) for label in objects(entity, _LABEL)}))
+        if not labels:
             continue
-        mentions[row.entity].add(row.mention)
-        if row.document is not None:
-            documents[row.entity].add(row.document)
-            if classes.get(row.entity, set()) & ACTOR_TYPES:
-                in_document[row.document].add(row.entity)
-        if row.sentence is not None:
-            in_sentence[row.sentence].add(row.entity)
-    actors = [e for e in mentions if classes.get(e, set()) & ACTOR_TYPES]
-    actors.sort(key=lambda e: (-len(mentions[e]), min(labels[e]), e))
-    names: dict[tuple[str, str], int] = defaultdict(int)
-    for entity, found in mentions.items():
-        for cls in classes.get(entity, set()):
-            for label in labels[entity]:
-                names[(cls, label)] += len(found)
-    return Tallies(
-        mentions={e: len(found) for e, found in mentions.items()},
-        documents={e: len(found) for e, found in documents.items()},
-        rank={e: n for n, e in enumerate(actors, start=1)},
-        names=dict(names),
-        sentence_pairs={k: sorted(v) for k, v in _label_pairs(in_sentence, labels).items()},
-        document_pairs={k: len(v) for k, v in _label_pairs(in_document, labels).items()
-                        if len(v) >= 2},
-    )
+        named: _Named = (str(entity.value), labels)
+        mentions = [mention for mention, _ in store.pairs(_ENTITY, entity)]
+        documents = {shared.setdefault(d.value, d.value) for m in mentions
+                     for d in objects(m, _CONTEXT) if isinstance(d, ox.NamedNode)}
+        sentences = {shared.setdefault(s.value, s.value) for m in mentions
+                     for s in objects(m, _SENTENCE) if isinstance(s, ox.NamedNode)}
+        classes = {str(c.value) for c in objects(entity, _TYPE)
+                   if isinstance(c, ox.NamedNode) and c.value.startswith(_AKG)}
+        subject = URIRef(named[0])
+        yield subject, AKG.mentionCount, _int(len(mentions))
+        if documents:
+            yield subject, AKG.documentCount, _int(len(documents))
+        for cls in classes:
+            for label in labels:
+                names[(cls, label)] += len(mentions)
+        if classes & ACTOR_TYPES:
+            actors.append((-len(mentions), labels[0], named[0]))
+            for document in documents:
+                in_document.setdefault(document, []).append(named)
+        for sentence in sentences:
+            in_sentence.setdefault(sentence, []).append(named)
+    actors.sort()
+    for rank, (_, _, iri) in enumerate(actors, start=1):
+        yield URIRef(iri), AKG.mentionRank, _int(rank)
+    del actors
+    for (cls, name), n in names.items():
+        node = _iri("name", cls, name)
+        yield node, RDF.type, AKG.NameCount
+        yield node, AKG.countedClass, URIRef(cls)
+        yield node, AKG.name, RDFLiteral(name)
+        yield node, AKG.mentionCount, _int(n)
 
 
-def _label_pairs(groups: Mapping[str, set[str]], labels: Mapping[str, set[str]]
-                 ) -> dict[tuple[str, str], set[str]]:
-    """``{(label of x, label of y): groups holding both}`` for entities ``x < y`` of a group."""
-    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+def _label_pairs(members: Iterable[_Named]) -> set[tuple[str, str]]:
+    """``(label of x, label of y)`` for the entities ``x < y`` (by IRI) of one group.
+
+    >>> sorted(_label_pairs([("urn:b", ("B",)), ("urn:a", ("A", "Ay"))]))
+    [('A', 'B'), ('Ay', 'B')]
+    """
+    ordered = sorted(set(members))  # Python and SPARQL's STR() < compare code points alike
+    return {(a, b) for i, (_, first) in enumerate(ordered) for _, second in ordered[i + 1:]
+            for a in first for b in second}
+
+
+def _pairs_in_groups(groups: Mapping[str, list[_Named]], *, at_least: int, floor: int = 0,
+                     also: Iterable[tuple[str, str]] = ()) -> dict[tuple[str, str], list[Any]]:
+    """``{(label, label): [groups naming both, the smallest such group]}`` for the pairs
+    named in ``at_least`` groups or more (every pair while fewer than ``floor`` are), and the
+    pairs of ``also`` that any group names.
+
+    Two passes over the groups keep memory to 8 bytes per pair and group: the first counts
+    the pairs' hashes (numpy), the second counts exactly the pairs whose hash came often
+    enough. A set of groups per pair took gigabytes at 10,000 documents, where most pairs of
+    labels are named together once.
+    """
+    hashes = array("q")
+    for members in groups.values():
+        hashes.extend(hash(pair) for pair in _label_pairs(members))
+    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+    often = values[counts >= at_least]
+    del hashes, values, counts
+    if len(often) < floor:
+        return _count_pairs(groups, None)
+    found = _count_pairs(groups, {*often.tolist(), *(hash(pair) for pair in also)})
+    if sum(n >= at_least for n, _ in found.values()) < floor:  # two pairs' hashes were one
+        return _count_pairs(groups, None)
+    return found
+
+
+def _count_pairs(groups: Mapping[str, list[_Named]], wanted: set[int] | None
+                 ) -> dict[tuple[str, str], list[Any]]:
+    """The rows of :func:`_pairs_in_groups` for the pairs whose hash is ``wanted`` (all: None)."""
+    found: dict[tuple[str, str], list[Any]] = {}
     for group, members in groups.items():
-        ordered = sorted(members)  # Python and SPARQL's STR() < compare code points alike
-        for i, x in enumerate(ordered):
-            for y in ordered[i + 1:]:
-                for a in labels[x]:
-                    for b in labels[y]:
-                        pairs[(a, b)].add(group)
-    return pairs
+        for pair in _label_pairs(members):
+            if wanted is not None and hash(pair) not in wanted:
+                continue
+            row = found.get(pair)
+            if row is None:
+                found[pair] = [1, group]
+            else:
+                row[0] += 1
+                row[1] = min(row[1], group)
+    return found
 
 
 def _iri(kind: str, *parts: str) -> URIRef:
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
     return URIRef(f"{TALLY_BASE}{kind}/{digest}")
-
-
-def _written_pairs(tallies: Tallies) -> set[tuple[str, str]]:
-    """The name pairs written: in two or more sentences or documents (see :data:`PAIR_FLOOR`)."""
-    frequent = {k for k, v in tallies.sentence_pairs.items() if len(v) >= 2}
-    if len(frequent) < PAIR_FLOOR:
-        frequent = set(tallies.sentence_pairs)
-    return frequent | set(tallies.document_pairs)
 
 
 def _int(n: int) -> RDFLiteral:
@@ -292,31 +262,33 @@ def tally_triples(store: KGStore) -> Iterator[tuple[Any, Any, Any]]:
         ``akg:NameCount``, ``akg:NamePair``, ``akg:StatementEvidence`` and
         ``akg:EventEvidence`` nodes (see the module docstring).
     """
-    tallies = count_mentions(*read_mentions(store))
-    for entity, n in tallies.mentions.items():
-        yield URIRef(entity), AKG.mentionCount, _int(n)
-    for entity, n in tallies.documents.items():
-        yield URIRef(entity), AKG.documentCount, _int(n)
-    for entity, n in tallies.rank.items():
-        yield URIRef(entity), AKG.mentionRank, _int(n)
-    for (cls, name), n in tallies.names.items():
-        node = _iri("name", cls, name)
-        yield node, RDF.type, AKG.NameCount
-        yield node, AKG.countedClass, URIRef(cls)
-        yield node, AKG.name, RDFLiteral(name)
-        yield node, AKG.mentionCount, _int(n)
-    for a, b in _written_pairs(tallies):
+    in_sentence: dict[str, list[_Named]] = {}
+    in_document: dict[str, list[_Named]] = {}
+    yield from _entity_counts(store, in_sentence, in_document)
+    for sentence in [s for s in in_sentence if not store.objects(ox.NamedNode(s), _ANCHOR)]:
+        del in_sentence[sentence]  # only sentences with their text count
+    documents = {pair: n for pair, (n, _) in _pairs_in_groups(in_document, at_least=2).items()
+                 if n >= 2}
+    del in_document
+    sentences = _pairs_in_groups(in_sentence, at_least=2, floor=PAIR_FLOOR, also=documents)
+    del in_sentence
+    # pairs in two or more sentences, or every pair while fewer than PAIR_FLOOR are; and the
+    # pairs named together in two or more documents
+    written = {pair for pair, (n, _) in sentences.items() if n >= 2}
+    if len(written) < PAIR_FLOOR:
+        written = set(sentences)
+    for a, b in written | set(documents):
         node = _iri("pair", a, b)
         yield node, RDF.type, AKG.NamePair
         yield node, AKG.firstName, RDFLiteral(a)
         yield node, AKG.secondName, RDFLiteral(b)
-        sentences = tallies.sentence_pairs.get((a, b))
-        if sentences:
-            yield node, AKG.sentenceCount, _int(len(sentences))
-            yield node, AKG.exampleSentence, URIRef(sentences[0])
-        if (a, b) in tallies.document_pairs:
-            yield node, AKG.documentCount, _int(tallies.document_pairs[(a, b)])
-    del tallies  # the counts are written: free them before the evidence rows are read
+        if (a, b) in sentences:
+            count, example = sentences[(a, b)]
+            yield node, AKG.sentenceCount, _int(count)
+            yield node, AKG.exampleSentence, URIRef(example)
+        if (a, b) in documents:
+            yield node, AKG.documentCount, _int(documents[(a, b)])
+    del sentences, documents, written  # written out: free them before the evidence rows are read
     for row in read_evidence(store):
         node = _iri("evidence", *("" if t is None else str(t) for t in row))
         link, text, source = _EVIDENCE[row.event]

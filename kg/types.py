@@ -23,12 +23,10 @@ __all__ = [
     "EvidenceRow",
     "IngestError",
     "Mention",
-    "MentionRow",
     "Relation",
     "RelationCandidate",
     "Section",
     "Sentence",
-    "Tallies",
 ]
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # Unicode Cc, line separators
@@ -256,33 +254,3 @@ class EvidenceRow(NamedTuple):
     text: Any
     document: Any
     source: Any
-
-
-class MentionRow(NamedTuple):
-    """One mention as the store holds it: what :mod:`kg.tallies` counts.
-
-    IRIs as strings; ``document`` (``nif:referenceContext``) and ``sentence`` (``nif:sentence``,
-    kept only when the sentence has its ``nif:anchorOf``) are None when the mention lacks them.
-    """
-
-    mention: str
-    entity: str
-    document: str | None
-    sentence: str | None
-
-
-class Tallies(NamedTuple):
-    """Counts over every mention of a store (:func:`kg.tallies.count_mentions`).
-
-    ``mentions`` and ``documents`` per entity IRI; ``rank`` per actor IRI (1 = most
-    mentioned); ``names`` per ``(akg: class IRI, label)``: mentions summed; ``sentence_pairs``
-    per ``(label, label)``: the sentence IRIs naming both, sorted; ``document_pairs`` per
-    ``(label, label)``: documents naming both as actors, two or more.
-    """
-
-    mentions: dict[str, int]
-    documents: dict[str, int]
-    rank: dict[str, int]
-    names: dict[tuple[str, str], int]
-    sentence_pairs: dict[tuple[str, str], list[str]]
-    document_pairs: dict[tuple[str, str], int]
