@@ -248,7 +248,15 @@ def _read_query(path: Path) -> str:
 
 
 def _projection_options(command: Any) -> Any:
-    """``--events`` and ``--cooccurrence``: how the graph becomes a network."""
+    """``--events``, ``--cooccurrence`` and ``--max-cooccurrence``: how the graph becomes a
+    network."""
+    from kg.network import MAX_COOCCURRENCE
+
+    command = click.option(
+        "--max-cooccurrence", type=click.IntRange(min=0), default=MAX_COOCCURRENCE,
+        show_default=True, metavar="N",
+        help="Keep at most N co-occurrence links, those of the pairs named together in the "
+             "most sentences (0: keep all).")(command)
     command = click.option(
         "--cooccurrence", type=click.Choice(["fallback", "always", "none"]), default="fallback",
         show_default=True,
@@ -261,11 +269,12 @@ def _projection_options(command: Any) -> Any:
              "at all.")(command)
 
 
-def _network(outdir: Path, events: str, cooccurrence: str) -> Any:
+def _network(outdir: Path, events: str, cooccurrence: str, max_cooccurrence: int) -> Any:
     from kg.network import actor_graph
 
     return actor_graph(_open_graph(outdir), events=events,  # type: ignore[arg-type]
-                       cooccurrence=cooccurrence)  # type: ignore[arg-type]
+                       cooccurrence=cooccurrence,  # type: ignore[arg-type]
+                       max_cooccurrence=max_cooccurrence or None)
 
 
 @main.command()
@@ -285,8 +294,8 @@ def _network(outdir: Path, events: str, cooccurrence: str) -> Any:
               help="Write an explorer page to this file.")
 @click.option("--explorer-top", type=click.IntRange(min=0), metavar="N",
               help="With --html: keep the N actors of highest PageRank and their links.")
-def analyze(outdir: Path, top_n: int, events: str, cooccurrence: str, seed: int,
-            as_json: bool, graphml: Path | None, gexf: Path | None, csv_dir: Path | None,
+def analyze(outdir: Path, top_n: int, events: str, cooccurrence: str, max_cooccurrence: int,
+            seed: int, as_json: bool, graphml: Path | None, gexf: Path | None, csv_dir: Path | None,
             html: Path | None, explorer_top: int | None) -> None:
     """Print the network figures of the graph in OUTDIR, and export the network.
 
@@ -303,7 +312,7 @@ def analyze(outdir: Path, top_n: int, events: str, cooccurrence: str, seed: int,
     """
     from kg.network import figures
 
-    network = _network(outdir, events, cooccurrence)
+    network = _network(outdir, events, cooccurrence, max_cooccurrence)
     analysis = figures(network, seed=seed)
     written = _export_network(network, graphml=graphml, gexf=gexf, csv_dir=csv_dir,
                               html=html, explorer_top=explorer_top)
@@ -377,7 +386,8 @@ def _print_analysis(analysis: dict[str, Any], n: int) -> None:
 @click.argument("source")
 @click.argument("target")
 @_projection_options
-def path(outdir: Path, source: str, target: str, events: str, cooccurrence: str) -> None:
+def path(outdir: Path, source: str, target: str, events: str, cooccurrence: str,
+         max_cooccurrence: int) -> None:
     """Explain the shortest connection between two actors of OUTDIR, hop by hop.
 
     SOURCE and TARGET are labels (case-insensitive; a unique part of one will do) or IRIs
@@ -393,7 +403,7 @@ def path(outdir: Path, source: str, target: str, events: str, cooccurrence: str)
 
     from kg.network import CO_OCCURS, shortest_connection
 
-    network = _network(outdir, events, cooccurrence)
+    network = _network(outdir, events, cooccurrence, max_cooccurrence)
     a, b = _one_node(network, source), _one_node(network, target)
     label = network.nodes
     try:

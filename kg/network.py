@@ -36,6 +36,7 @@ of :mod:`kg.tallies` that the saved queries read.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
@@ -43,6 +44,7 @@ from itertools import combinations, islice, pairwise
 from typing import Any, Literal, overload
 
 import networkx as nx
+import numpy as np
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
@@ -57,6 +59,7 @@ from kg.vocab import AKG, ITSRDF, NIF
 __all__ = [
     "ANALYSIS_GRAPH",
     "CO_OCCURS",
+    "MAX_COOCCURRENCE",
     "MAX_EVIDENCE",
     "CooccurrenceMode",
     "EventMode",
@@ -82,6 +85,9 @@ __all__ = [
 MAX_EVIDENCE = 20
 #: The relation name of a link read from two names in one sentence.
 CO_OCCURS = "co-occurs"
+#: Co-occurrence links a projection keeps at most (those of the pairs named together in the
+#: most sentences; see :func:`actor_graph`): 10,000 news articles name 1.3 million pairs.
+MAX_COOCCURRENCE = 200_000
 #: The named graph holding the figures written back by :func:`analyse_store`.
 ANALYSIS_GRAPH = URIRef("https://w3id.org/actorkg/analysis")
 
@@ -479,11 +485,12 @@ def _sentence_rows(store: KGStore) -> Iterator[tuple[list[str], list[tuple[str, 
             yield entities, found
 
 
-def _add_sentences(graph: nx.MultiDiGraph, store: KGStore, mode: str,
-                   strings: dict[str, str]) -> None:
-    """Each node's evidence (the sentences naming it, up to :data:`MAX_EVIDENCE`) and, unless
-    ``mode`` is ``"none"``, the co-occurrence links (``"fallback"``: only between nodes that
-    nothing else links)."""
+def _cooccurrences(graph: nx.MultiDiGraph, store: KGStore, mode: str, strings: dict[str, str]
+                   ) -> Iterator[tuple[list[str], list[dict[str, str]], list[tuple[str, str, Any]]]]:
+    """Per sentence naming nodes of ``graph``: those nodes, one evidence dict per place (text
+    and source) of the sentence, and the co-occurrences it counts, ``(a, b, evidence dict)``
+    with ``a < b`` (none for ``mode`` ``"none"``; ``"fallback"``: only of nodes that nothing
+    else links)."""
     linked = {frozenset((u, v)) for u, v in graph.edges()}
     # The weight counts each distinct (sentence, source) of a pair once. Two sentence nodes
     # share a (text, source) only when a document repeats a sentence, so each (text, source)
@@ -497,28 +504,63 @@ def _add_sentences(graph: nx.MultiDiGraph, store: KGStore, mode: str,
             continue
         # one evidence dict per place, shared by every node and link it is evidence of
         items = [{"sentence": _share(strings, t), "source": _share(strings, s)} for t, s in places]
+        counted: list[tuple[str, str, Any]] = []
+        if mode != "none" and len(named) >= 2:
+            for item in items:
+                before = named_at.setdefault((item["sentence"], item["source"]), [])
+                counted += [(a, b, item) for a, b in combinations(named, 2)
+                            if not (mode == "fallback" and {a, b} in linked)
+                            and not any(a in group and b in group for group in before)]
+                before.append(tuple(named))
+        yield named, items, counted
+
+
+def _frequent_pairs(graph: nx.MultiDiGraph, store: KGStore, mode: str, strings: dict[str, str],
+                   budget: int | None) -> tuple[int, set[int] | None]:
+    """The fewest sentences a pair must share for the co-occurrence links to stay within
+    ``budget``, and the hashes of those pairs (1 and None: every pair), counted in a first
+    pass by the pairs' hashes (numpy, 8 bytes per pair and sentence): in networkx a link
+    takes some 600 bytes, and 10,000 news articles name 1.3 million pairs together."""
+    if mode == "none" or budget is None:
+        return 1, None
+    hashes = array("q")
+    for _, _, counted in _cooccurrences(graph, store, mode, strings):
+        hashes.extend(hash((a, b)) for a, b, _ in counted)
+    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+    if len(values) <= budget:
+        return 1, None
+    least = int(np.sort(counts)[::-1][budget]) + 1  # more than the first pair left out
+    return least, set(values[counts >= least].tolist())
+
+
+def _add_sentences(graph: nx.MultiDiGraph, store: KGStore, mode: str,
+                   strings: dict[str, str], budget: int | None = None) -> None:
+    """Each node's evidence (the sentences naming it, up to :data:`MAX_EVIDENCE`) and, unless
+    ``mode`` is ``"none"``, the co-occurrence links (``"fallback"``: only between nodes that
+    nothing else links): all of them, or at most ``budget``: those of the pairs named
+    together in the most sentences, ``graph.graph["cooccurrence_least"]`` or more."""
+    least, wanted = _frequent_pairs(graph, store, mode, strings, budget)
+    for named, items, counted in _cooccurrences(graph, store, mode, strings):
         for entity in named:
             for item in items:
                 _add_item(graph.nodes[entity], item)
-        if mode == "none" or len(named) < 2:
-            continue
-        for item in items:
-            before = named_at.setdefault((item["sentence"], item["source"]), [])
-            for a, b in combinations(named, 2):
-                if mode == "fallback" and {a, b} in linked:
-                    continue
-                if any(a in group and b in group for group in before):
-                    continue
-                data = _link(graph, a, b, CO_OCCURS, kind="co-occurrence", directed=False,
-                             relation=CO_OCCURS)
-                data["weight"] += 1
-                if len(data["evidence"]) < MAX_EVIDENCE:
-                    data["evidence"].append(item)
-            before.append(tuple(named))
+        for a, b, item in counted:
+            if wanted is not None and hash((a, b)) not in wanted:
+                continue
+            data = _link(graph, a, b, CO_OCCURS, kind="co-occurrence", directed=False,
+                         relation=CO_OCCURS)
+            data["weight"] += 1
+            if len(data["evidence"]) < MAX_EVIDENCE:
+                data["evidence"].append(item)
+    if wanted is not None:  # a pair whose hash is another's came in: it goes
+        graph.remove_edges_from([(u, v, k) for u, v, k, w in graph.edges(keys=True, data="weight")
+                                 if k == CO_OCCURS and w < least])
+    graph.graph["cooccurrence_least"] = least
 
 
 def actor_graph(
     store: KGStore, *, events: EventMode = "collapse", cooccurrence: CooccurrenceMode = "fallback",
+    max_cooccurrence: int | None = MAX_COOCCURRENCE,
 ) -> nx.MultiDiGraph:
     """Project the store into a multigraph of actors and places, linked by typed edges.
 
@@ -532,6 +574,11 @@ def actor_graph(
     cooccurrence
         ``"fallback"``: link two entities named in one sentence only when nothing else links
         them; ``"always"``: keep every co-occurrence link; ``"none"``: never.
+    max_cooccurrence
+        Co-occurrence links kept at most (None: all): when more pairs are named together,
+        those named together in the most sentences, ``graph.graph["cooccurrence_least"]``
+        or more (1 when every link is kept). A link takes some 600 bytes in networkx, and
+        10,000 news articles name 1.3 million pairs together, most of them once.
 
     Returns
     -------
@@ -571,7 +618,7 @@ def actor_graph(
     strings: dict[str, str] = {}  # one object per distinct string read (see _share)
     _add_relations(graph, store, strings)
     _add_events(graph, store, event_iris, events, strings)
-    _add_sentences(graph, store, cooccurrence, strings)
+    _add_sentences(graph, store, cooccurrence, strings, max_cooccurrence)
     graph.graph.update(events=events, cooccurrence=cooccurrence)
     return graph
 
@@ -1049,7 +1096,7 @@ def _ntriple_lines(triples: Iterable[tuple[Any, Any, Any]], *, batch: int = 10_0
 
 def analyse_store(
     store: KGStore, *, events: EventMode = "collapse", cooccurrence: CooccurrenceMode = "fallback",
-    **options: Any,
+    max_cooccurrence: int | None = MAX_COOCCURRENCE, **options: Any,
 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Project, compute the figures and write them into ``store`` (graph :data:`ANALYSIS_GRAPH`).
 
@@ -1065,7 +1112,7 @@ def analyse_store(
     ----------
     store
         The knowledge graph; its named graph :data:`ANALYSIS_GRAPH` is replaced.
-    events, cooccurrence
+    events, cooccurrence, max_cooccurrence
         How to project (see :func:`actor_graph`).
     **options
         Passed to :func:`figures` (``seed``, ``alpha``, ``exact_limit``, ``k``...).
@@ -1080,7 +1127,8 @@ def analyse_store(
     # projection held its graph while the counts were made); both streamed as N-Triples
     # into bounded transactions
     store.replace_derived_graph(ANALYSIS_GRAPH, _ntriple_lines(tally_triples(store)))
-    graph = actor_graph(store, events=events, cooccurrence=cooccurrence)
+    graph = actor_graph(store, events=events, cooccurrence=cooccurrence,
+                        max_cooccurrence=max_cooccurrence)
     report = figures(graph, **options)
     report["parameters"]["graph"] = str(ANALYSIS_GRAPH)
     store.extend_derived_graph(ANALYSIS_GRAPH, _ntriple_lines(figure_triples(graph)))

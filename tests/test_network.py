@@ -302,3 +302,28 @@ def test_event_rows_are_the_rows_of_their_sparql_pattern(store):
                     for row in store.query(f"SELECT ?text ?source WHERE {{ {pattern} }}"
                                            f" VALUES ?ev {{ {event} }}")}
         assert set(_event_rows(store, event)) == expected
+
+
+def test_cooccurrence_links_beyond_the_budget_keep_the_pairs_named_together_most(store, monkeypatch):
+    def links(graph: nx.MultiDiGraph) -> dict[tuple[str, str], int]:
+        return {(u, v): d["weight"] for u, v, k, d in graph.edges(keys=True, data=True)
+                if k == CO_OCCURS}
+
+    every = actor_graph(store, cooccurrence="always", max_cooccurrence=None)
+    assert len(links(every)) == 6 and every.graph["cooccurrence_least"] == 1
+    assert actor_graph(store, cooccurrence="always", max_cooccurrence=6).graph[
+        "cooccurrence_least"] == 1
+    one = actor_graph(store, cooccurrence="always", max_cooccurrence=1)
+    assert links(one) == {(CAM, HUN): 2} and one.graph["cooccurrence_least"] == 2
+    assert set(one) == set(every)  # every node stays, with its evidence
+    assert one.nodes[THA]["evidence"] == every.nodes[THA]["evidence"]
+    # a pair named once whose hash is that of the most frequent pair still goes
+    import builtins
+
+    import kg.network
+
+    def clash(pair: object) -> int:
+        return 0 if pair in {(CAM, HUN), (CAM, THA)} else builtins.hash(pair)
+
+    monkeypatch.setattr(kg.network, "hash", clash, raising=False)
+    assert links(actor_graph(store, cooccurrence="always", max_cooccurrence=1)) == {(CAM, HUN): 2}
