@@ -4,6 +4,11 @@
 every demonym NORP (names from :mod:`kg.gazetteer`, so from maintained packages), replacing
 the model's label where the model found the same span with another label ("Cameroon" ORG),
 and adding the name where the model found nothing and no other entity overlaps it.
+
+``kg_typography`` runs first, before the tagger, parser and ``ner`` read the tokens: it
+gives each token written with typographic quotes (’ ‘ “ ”) the norm of its ASCII spelling
+("Da’esh" is read as "Da'esh", a name the model finds), so the statistical components see
+the form they were trained on while the text, and every offset into it, stays as written.
 """
 
 from __future__ import annotations
@@ -17,10 +22,21 @@ from spacy.util import filter_spans
 
 from kg import gazetteer
 
-__all__ = ["GazetteerRuler", "NamePropagator", "make_gazetteer_ruler", "make_name_propagator"]
+__all__ = [
+    "TYPOGRAPHIC",
+    "GazetteerRuler",
+    "NamePropagator",
+    "TypographicNorms",
+    "make_gazetteer_ruler",
+    "make_name_propagator",
+    "make_typographic_norms",
+]
 
 #: Entity labels that name actors or places, which :class:`NamePropagator` spreads.
 ACTOR_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC")
+#: Typographic quotes and their ASCII forms (one character each: offsets do not move).
+TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_QUOTES = ("\u2019", "\u2018", "\u201c", "\u201d")
 #: Labels of numbers: a span of them with no digit in it was a name the model misread.
 NUMBER_LABELS = ("CARDINAL", "QUANTITY", "ORDINAL", "MONEY", "PERCENT")
 
@@ -135,6 +151,57 @@ class NamePropagator:
             ]
             doc.ents = sorted(others + added, key=lambda span: span.start)
         return doc
+
+
+class TypographicNorms:
+    """Give tokens spelt with typographic quotes the norm of their ASCII spelling.
+
+    spaCy's English models read a token by its norm (and shape and affixes): "Da’esh" is a
+    word they never saw, "Da'esh" one they label. The text and the tokens are left as they
+    are; only ``Token.norm_`` changes, so offsets and ``nif:anchorOf`` stay exact.
+
+    Parameters
+    ----------
+    name
+        The component's name in the pipeline.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> doc = TypographicNorms()(spacy.blank("en")("Da\u2019esh fighters"))
+    >>> doc[0].norm_, doc.text == "Da\u2019esh fighters"
+    ("da'esh", True)
+    """
+
+    def __init__(self, name: str = "kg_typography") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.set_annotations(doc, self.match(doc))
+
+    def match(self, doc: Doc) -> list[tuple[int, str]]:
+        """``(token index, ASCII norm)`` of each token whose norm holds a typographic quote."""
+        text = doc.text
+        if not any(quote in text for quote in _QUOTES):  # most texts: one scan, no token read
+            return []
+        out = []
+        for token in doc:
+            norm = token.norm_
+            ascii_norm = norm.translate(TYPOGRAPHIC)
+            if ascii_norm != norm:
+                out.append((token.i, ascii_norm))
+        return out
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, str]]) -> Doc:
+        for i, norm in matches:
+            doc[i].norm_ = norm
+        return doc
+
+
+@Language.factory("kg_typography", assigns=["token.norm"])
+def make_typographic_norms(nlp: Language, name: str) -> TypographicNorms:
+    """Factory of :class:`TypographicNorms` (``nlp.add_pipe("kg_typography", first=True)``)."""
+    return TypographicNorms(name)
 
 
 @Language.factory("kg_gazetteer", assigns=["doc.ents"], requires=["doc.ents"])

@@ -27,8 +27,10 @@ __all__ = [
     "EVENT_VERBS",
     "LEADER_TITLES",
     "LIGHT_VERBS",
+    "MEMBERSHIP_VERBS",
     "MEMBER_TITLES",
     "PLACE_LEADER_TITLES",
+    "PRESENCE_VERBS",
     "RELATION_VERBS",
     "SPEECH_VERBS",
     "lemma",
@@ -82,12 +84,14 @@ SPEECH_VERBS: frozenset[str] = frozenset(
 #: direct object). Each entry: lemma -> (predicate, prepositions).
 RELATION_VERBS: dict[str, tuple[str, frozenset[str | None]]] = {
     **dict.fromkeys(("meet",), ("communicatedWith", frozenset((None, "with")))),
+    **dict.fromkeys(("discuss",), ("communicatedWith", frozenset(("with",)))),
     **dict.fromkeys(("talk", "speak", "negotiate", "confer", "consult", "correspond"),
                     ("communicatedWith", frozenset(("with", "to")))),
     **dict.fromkeys(("phone", "call", "telephone", "brief", "host"),
                     ("communicatedWith", frozenset((None,)))),
     **dict.fromkeys(("attack", "bomb", "shell", "raid", "ambush", "invade", "fight", "battle",
-                     "target", "strike", "engage", "assault"),
+                     "target", "strike", "engage", "assault", "defeat", "destroy", "degrade",
+                     "combat", "counter"),
                     ("fightsAgainst", frozenset((None, "against")))),
     **dict.fromkeys(("clash",), ("fightsAgainst", frozenset(("with",)))),
     **dict.fromkeys(("kill", "murder", "assassinate", "slay", "behead", "shoot", "execute"),
@@ -108,6 +112,23 @@ RELATION_VERBS: dict[str, tuple[str, frozenset[str | None]]] = {
     **dict.fromkeys(("live", "reside"), ("livesIn", frozenset(("in",)))),
     **dict.fromkeys(("base", "headquarter", "locate", "station", "deploy"),
                     ("locatedIn", frozenset(("in", "at")))),
+}
+
+#: Verbs whose subject is a group and whose objects are its members ("Coalition nations
+#: include Australia, Belgium and Canada", "the delegation comprised X and Y"), by lemma,
+#: with the prepositions that introduce the members when they are not direct objects.
+MEMBERSHIP_VERBS: dict[str, frozenset[str | None]] = {
+    "include": frozenset((None,)), "comprise": frozenset((None,)),
+    "consist": frozenset(("of",)),
+}
+
+#: Verbs of being or arriving somewhere: their subject is in the place of an ``in`` or ``at``
+#: phrase ("Carter met Abadi in Baghdad", "the minister arrived in Paris"), and, for "visit",
+#: in the place it takes as direct object ("Carter visited Baghdad").
+PRESENCE_VERBS: dict[str, frozenset[str | None]] = {
+    **dict.fromkeys(("meet", "arrive", "travel", "fly", "return", "gather", "stay", "land"),
+                    frozenset(("in", "at"))),
+    "visit": frozenset((None, "in", "at")),
 }
 
 #: Titles of people in charge of an organisation: "X, head of Y", "Y's Secretary General X"
@@ -168,6 +189,7 @@ _IRREGULAR: dict[str, str] = {
 def _forms() -> dict[str, str]:
     """Every inflected form of the listed verbs and nouns -> its lemma."""
     bases = set(EVENT_VERBS) | set(EVENT_NOUNS) | set(RELATION_VERBS) | set(SPEECH_VERBS)
+    bases |= set(MEMBERSHIP_VERBS) | set(PRESENCE_VERBS)
     bases |= LEADER_TITLES | MEMBER_TITLES | LIGHT_VERBS
     forms: dict[str, str] = {}
     for base in sorted(bases):

@@ -5,7 +5,11 @@ Rules over the dependency parse, one function per pattern, each yielding
 
 - :func:`verb_relations`: a verb of a relation class with its subject and object, active or
   passive, direct or through a preposition ("X met Y", "Y was attacked by X", "X works for
-  Y", "X is based in Y");
+  Y", "X is based in Y"); a verb of including with the members of its subject ("Coalition
+  nations include Australia and Canada"); a verb of meeting or travel with the place its
+  subject is in ("X met Y in Baghdad", "X arrived in Paris");
+- :func:`listed_members`: the members a group lists after "including" ("the international
+  community, including Russia and Iran");
 - :func:`title_relations`: a person's title and the organisation or place it is of, as a
   pre-modifier, a possessive, an apposition or a copula ("Amnesty International's
   Secretary General Agnes Callamard", "Sergei Aksyonov, the head of Crimea", "Federal
@@ -31,11 +35,13 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.frames import MentionIndex, columns, conjuncts, is_usable, units, verb_frame
+from kg.frames import Frame, MentionIndex, columns, conjuncts, is_usable, units, verb_frame
 from kg.lexicon import (
     LEADER_TITLES,
     MEMBER_TITLES,
+    MEMBERSHIP_VERBS,
     PLACE_LEADER_TITLES,
+    PRESENCE_VERBS,
     RELATION_VERBS,
     lemma,
 )
@@ -48,6 +54,7 @@ __all__ = [
     "SYMMETRIC",
     "dateline_relations",
     "fits",
+    "listed_members",
     "nationality_relations",
     "place_relations",
     "relations",
@@ -160,6 +167,7 @@ def relations(
         found += dateline_relations(sent, index)
         if is_usable(sent, max_tokens=max_tokens):
             found += verb_relations(sent, index)
+            found += listed_members(sent, index)
             found += place_relations(sent, index)
         else:
             found += place_relations(sent, index, prepositions=False)
@@ -198,14 +206,22 @@ def verb_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
         # the verbs of RELATION_VERBS, found in the Doc's columns without a Token of each word
         if poses[i] not in ("VERB", "AUX"):
             continue
-        entry = RELATION_VERBS.get(table.lemma(i))
-        if entry is None:
+        word = table.lemma(i)
+        entry = RELATION_VERBS.get(word)
+        members = MEMBERSHIP_VERBS.get(word)
+        presence = PRESENCE_VERBS.get(word)
+        if entry is None and members is None and presence is None:
             continue
         token = doc[i]
-        predicate, preps = entry
         frame = verb_frame(token)
         if frame.negated or _hedged(token):
             continue
+        if presence is not None:
+            yield from _presence(frame, presence, index)
+        if entry is None:
+            yield from _members(frame, members or frozenset(), index)
+            continue
+        predicate, preps = entry
         agents = index.of(frame.agents)
         objects: list[Mention] = []
         if None in preps:
@@ -230,6 +246,47 @@ def verb_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
             for i, first in enumerate(agents):
                 for second in agents[i + 1:]:
                     yield first, predicate, second, 0.65
+
+
+def listed_members(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """The members a group's mention lists after "including": "the international community,
+    including Russia and Iran" (each is a member of the group; groups are organisations)."""
+    for group in _mentions_in(sent, index):
+        if group.cls != "Organization":
+            continue
+        for prep in index.root(group).children:
+            if prep.dep_ == "prep" and prep.lower_ == "including":
+                for obj in [c for c in prep.children if c.dep_ == "pobj"]:
+                    for member in index.of(conjuncts(obj)):
+                        if member != group:
+                            yield member, "memberOf", group, 0.65
+
+
+def _members(frame: Frame, preps: frozenset[str | None], index: MentionIndex) -> Iterator[Found]:
+    """The members a verb of :data:`kg.lexicon.MEMBERSHIP_VERBS` lists of its subject: "Coalition
+    nations which have conducted strikes include Australia, Belgium and Canada" (each is a
+    member of the group; :func:`fits` keeps groups that are organisations or countries)."""
+    members = index.of(frame.patients) if None in preps else []
+    for prep in preps:
+        if prep is not None:
+            members += index.of(frame.obliques.get(prep, ()))
+    for group in index.of(frame.agents):
+        for member in members:
+            if member != group:
+                yield member, "memberOf", group, 0.7
+
+
+def _presence(frame: Frame, preps: frozenset[str | None], index: MentionIndex) -> Iterator[Found]:
+    """The place a verb of :data:`kg.lexicon.PRESENCE_VERBS` puts its subject in: "Carter met
+    Abadi in Baghdad" (Carter is in Baghdad; the meeting itself is :func:`verb_relations`'s)."""
+    places = index.of(frame.patients) if None in preps else []
+    for prep in preps:
+        if prep is not None:
+            places += index.of(frame.obliques.get(prep, ()))
+    places = [p for p in places if p.cls in _PLACE and not p.nominal]
+    for subject in index.of(frame.agents):
+        for place in places:
+            yield subject, "locatedIn", place, 0.6
 
 
 def _hedged(verb: Token) -> bool:

@@ -89,3 +89,14 @@ def test_a_title_the_model_reads_into_a_name_is_one_mention(nlp):
             "Mount Sinjar at the hands of ISIL.\n\nSpeaking today Mr Lima said:")
     spans = [(m.start, m.end) for m in mentions(nlp(text)) if m.label != "PRON"]
     assert len(spans) == len(set(spans))
+
+
+def test_typographic_apostrophes_are_read_as_ascii_with_offsets_kept(nlp):
+    # the model never saw "Da’esh" (U+2019); the kg_typography norms let it read "Da'esh"
+    text = "The Coalition will continue to strike Da\u2019esh\u2019s leaders in Syria\u2019s north."
+    doc = nlp(text)
+    assert doc.text == text
+    found = list(mentions(doc))
+    assert "Da\u2019esh" in {m.anchor for m in found}
+    for m in found:
+        assert text[m.start : m.end] == m.anchor

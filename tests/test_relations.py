@@ -37,10 +37,22 @@ def has(found: set[tuple[str, str, str]], subject: str, predicate: str, obj: str
         ("France welcomed Germany's decision.", "France", "supports", "Germany"),
         ("Doug Beldon lives in Albuquerque, New Mexico.", "Albuquerque", "locatedIn",
          "New Mexico"),
+        ("NATO comprises the United States, France and Germany.", "France", "memberOf", "NATO"),
+        ("Coalition nations which have struck in Iraq include Australia, Belgium and Canada.",
+         "Belgium", "memberOf", "Coalition nations"),
+        ("The international community, including Russia and Iran, must now act.", "Iran",
+         "memberOf", "international community"),
+        ("Defense Secretary Ash Carter met Prime Minister Haider al-Abadi in Baghdad today.",
+         "Carter", "locatedIn", "Baghdad"),
+        ("The Iraqi Security Forces defeated Daesh in Ramadi.", "Iraqi Security Forces",
+         "fightsAgainst", "Daesh"),
+        ("Boris Johnson discussed the ceasefire with John Kerry.", "Boris Johnson",
+         "communicatedWith", "Kerry"),
     ],
     ids=["apposition-head-of", "possessive-title", "apposition-spokesman-for", "verb-meet",
          "passive-by", "verb-prep-for", "verb-prep-in", "verb-attack", "verb-condemn",
-         "verb-welcome", "place-comma-place"],
+         "verb-welcome", "place-comma-place", "verb-comprise", "verb-include-list",
+         "including-list", "meeting-place", "verb-defeat", "verb-discuss-with"],
 )
 def test_pattern(nlp, text: str, subject: str, predicate: str, obj: str) -> None:
     found = read(nlp, text)
@@ -168,3 +180,16 @@ def test_a_source_line_after_a_headline_and_a_reference_code(nlp) -> None:
 def test_a_place_before_an_agency_in_prose_is_no_source_line(nlp) -> None:
     assert not any(p == "locatedIn" for _, p, _ in read(
         nlp, "Officials in Moscow ITAR-TASS said so."))
+
+
+def test_members_need_a_group_and_actors(nlp) -> None:
+    # neither "the victims" nor "the package" is an actor mention: no membership is read
+    found = read(nlp, "The victims include two Americans. The package includes support for "
+                      "the United Nations.")
+    assert not any(p == "memberOf" for _, p, _ in found), found
+
+
+def test_a_place_met_in_is_not_a_meeting_partner(nlp) -> None:
+    found = read(nlp, "Boris Johnson met Ibrahim al-Jaafari in London on Monday.")
+    assert has(found, "Boris Johnson", "locatedIn", "London"), found
+    assert not has(found, "Boris Johnson", "communicatedWith", "London"), found
