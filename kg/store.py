@@ -4,9 +4,10 @@ rdflib builds each document's graph; this module moves it into a ``pyoxigraph.St
 memory, or on disk when given a folder) and serialises and queries with Oxigraph, which is
 far faster than rdflib's own Turtle writer and SPARQL engine.
 
-Each document's graph is named by its ``nif:Context`` IRI and is written in one transaction,
-so a process killed mid-build leaves whole documents only. The default graph holds the union
-of the named graphs, kept in step in the same transactions: Oxigraph answers queries over its
+Each document's graph is named by its ``nif:Context`` IRI and is written all at once (one
+transaction, or one atomic ingestion of SST files: :meth:`KGStore.write_graphs`), so a process
+killed mid-build leaves whole documents only. The default graph holds the union of the named
+graphs, kept in step in the same writes: Oxigraph answers queries over its
 default graph tens of times faster than over ``use_default_graph_as_union`` (see
 ``benchmarks/RESULTS.md``), so queries read the default graph. The store is its own manifest:
 the graph name is derived from the text's hash and the graph holds ``<ctx> dcterms:source``,
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +31,7 @@ from kg.memory import trim
 from kg.vocab import NAMESPACES
 
 __all__ = [
+    "BULK_QUADS",
     "DERIVED_BATCH",
     "EXPORT_FORMATS",
     "STORE_DIR",
@@ -47,6 +49,10 @@ STORE_DIR = "store"
 #: Triples per transaction when a derived graph (the analysis) is dropped or written: a
 #: million-triple graph in one transaction took over 6 GiB of Oxigraph's write buffers.
 DERIVED_BATCH = 50_000
+
+#: Quads one :meth:`KGStore.write_graphs` hands Oxigraph's bulk loader at most: its loader
+#: ingests up to 1,000,000 quads as one set of SST files (more would be ingested in parts).
+BULK_QUADS = 500_000
 
 #: ``kg export`` formats: name -> (Oxigraph format, keeps named graphs).
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
@@ -196,8 +202,8 @@ class KGStore:
     def replace_graphs(self, graph: Graph | str, name: URIRef, old: Iterable[str]) -> None:
         """Write ``graph`` as the named graph ``name``, dropping the graphs ``old``.
 
-        One transaction: a reader (or a process killed half-way) sees either the old graphs
-        or the new one, never a part of it.
+        All at once (:meth:`write_graphs`): a reader (or a process killed half-way) sees either
+        the old graphs or the new one, never a part of it.
 
         Parameters
         ----------
@@ -210,21 +216,67 @@ class KGStore:
         old
             Graphs dropped in the same transaction (older versions of the document).
         """
+        self.write_graphs([(graph, name, old)])
+
+    def write_graphs(self, graphs: Sequence[tuple[Graph | str, URIRef, Iterable[str]]]) -> None:
+        """Write several documents' graphs at once, all or none, each replacing its ``old``.
+
+        What :meth:`replace_graphs` does for one document, for all of ``graphs``: either all
+        of them are written or none (a process killed half-way, or a text that does not
+        parse, leaves the store as it was), so a build that writes a few documents per call
+        still leaves whole documents only. New documents (no graph to drop: what a build
+        writes) are one text of N-Quads, each triple in its named graph and in the union.
+        In an on-disk store Oxigraph's bulk loader sorts them into new SST files that RocksDB
+        ingests in one step for all its indexes, instead of a transaction that checks, locks
+        and inserts every key of every quad in the write buffers and their log: a quarter to a
+        third less CPU for a build's writes (``benchmarks/bench_writes.py``). Oxigraph documents no
+        transaction for its bulk loader; all or nothing rests on RocksDB ingesting the files
+        of one call in one step (Oxigraph makes one set of files per million quads, so a call
+        is kept to :data:`BULK_QUADS`), which ``tests/test_crash.py`` checks by killing a
+        build. A store in memory loads the text in one transaction. Documents replacing
+        graphs take one SPARQL Update (one transaction).
+
+        Parameters
+        ----------
+        graphs
+            ``(graph, name, old)`` for each document, in order: as for :meth:`replace_graphs`.
+            Blank node labels are scoped to the whole call (one parse): documents whose texts
+            may share a label (``_:b0``) go in calls of their own (:func:`kg.rdf.ntriples`
+            writes none for a build's graphs).
+
+        Raises
+        ------
+        SyntaxError
+            When a text is not N-Triples; nothing is written then.
+        OSError
+            When the store cannot write; nothing is written then.
+        """
         from kg.rdf import ntriples
 
-        text = graph if isinstance(graph, str) else ntriples(graph)
-        graph_name = ox.NamedNode(str(name))
-        drops = [ox.NamedNode(str(g)) for g in {*map(str, old), str(name)}]
-        drops = [g for g in drops if self.store.contains_named_graph(g)]
-        if not drops:  # one transaction: the named graph and its copy in the union
-            # every N-Triples line ends with " .\n" (a newline in a literal is escaped)
-            self.store.load(text.replace(" .\n", f" {graph_name} .\n") + text,
-                            format=ox.RdfFormat.N_QUADS)
+        texts: list[tuple[str, ox.NamedNode]] = []
+        drops: dict[str, ox.NamedNode] = {}  # graphs to drop first, in order, each once
+        for graph, name, old in graphs:
+            texts.append((graph if isinstance(graph, str) else ntriples(graph), ox.NamedNode(str(name))))
+            for iri in {*map(str, old), str(name)}:
+                node = ox.NamedNode(iri)
+                if iri not in drops and self.store.contains_named_graph(node):
+                    drops[iri] = node
+        if not texts:
             return
-        # The drops and INSERT DATA in one SPARQL Update: Oxigraph applies it as one transaction.
-        operations = [_drop(g) for g in drops]
-        operations.append(f"INSERT DATA {{ {text}\n GRAPH {graph_name} {{ {text} }} }}")
-        self.store.update(" ;\n".join(operations))
+        if drops:  # the drops and INSERT DATA in one SPARQL Update: one transaction
+            operations = [_drop(g) for g in drops.values()]
+            union = "\n".join(text for text, _ in texts)
+            named = "\n".join(f"GRAPH {name} {{ {text} }}" for text, name in texts)
+            operations.append(f"INSERT DATA {{ {union}\n {named} }}")
+            self.store.update(" ;\n".join(operations))
+            return
+        # each named graph and its copy in the union; every N-Triples line ends with " .\n"
+        # (a newline in a literal is escaped)
+        quads = "".join(text.replace(" .\n", f" {name} .\n") + text for text, name in texts)
+        if self.path is not None and quads.count("\n") <= BULK_QUADS:
+            self.store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+        else:
+            self.store.load(quads, format=ox.RdfFormat.N_QUADS)
 
     def remove_graphs(self, names: Iterable[str]) -> int:
         """Drop the named graphs ``names`` in one transaction; return how many existed."""

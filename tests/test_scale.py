@@ -306,7 +306,8 @@ def test_store_writer_writes_in_order_and_reports_a_failed_write():
 
 def test_writer_flushes_by_graphs_and_by_size(tmp_path):
     """The store's write buffers are flushed every flush_every graphs, or sooner once
-    flush_bytes of N-Triples were written (an article's buffers are some 4 MB)."""
+    flush_bytes of N-Triples were written (an article's buffers are some 4 MB); graphs written
+    one at a time here (batches: tests/test_writer.py)."""
     from rdflib import URIRef
 
     from kg.store import KGStore
@@ -317,13 +318,13 @@ def test_writer_flushes_by_graphs_and_by_size(tmp_path):
     flush = store.flush
     store.flush = lambda: (flushes.append(True), flush())[1]  # counts the real flushes
     small = '<urn:x:a> <urn:x:p> "1" .\n'
-    with StoreWriter(store, flush_every=3, flush_bytes=10**9) as writer:
+    with StoreWriter(store, flush_every=3, flush_bytes=10**9, batch=1) as writer:
         for i in range(7):
             writer.put(small, URIRef(f"urn:x:doc{i}"))
     assert len(flushes) == 2
     flushes.clear()
     big = "".join(f'<urn:x:a> <urn:x:p> "{i}" .\n' for i in range(100))
-    with StoreWriter(store, flush_every=100, flush_bytes=len(big) * 2) as writer:
+    with StoreWriter(store, flush_every=100, flush_bytes=len(big) * 2, batch=1) as writer:
         for i in range(5):
             writer.put(big, URIRef(f"urn:x:big{i}"))
     assert len(flushes) == 2 and writer.written == 5
