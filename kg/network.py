@@ -618,6 +618,7 @@ def actor_graph(
     strings: dict[str, str] = {}  # one object per distinct string read (see _share)
     _add_relations(graph, store, strings)
     _add_events(graph, store, event_iris, events, strings)
+    del event_iris  # 390,000 IRIs at 10,000 documents
     _add_sentences(graph, store, cooccurrence, strings, max_cooccurrence)
     graph.graph.update(events=events, cooccurrence=cooccurrence)
     return graph
@@ -647,7 +648,8 @@ def cooccurrence_graph(store: KGStore) -> nx.Graph:
     return graph
 
 
-def collapse(graph: nx.Graph, *, cooccurrence_weight: float = 1.0) -> nx.Graph:
+def collapse(graph: nx.Graph, *, cooccurrence_weight: float = 1.0, attributes: bool = True
+             ) -> nx.Graph:
     """The undirected simple graph of ``graph``: one edge per linked pair.
 
     Parameters
@@ -657,11 +659,13 @@ def collapse(graph: nx.Graph, *, cooccurrence_weight: float = 1.0) -> nx.Graph:
     cooccurrence_weight
         Factor applied to the weight of ``"co-occurs"`` edges, to make co-occurrence a lighter
         layer than relations when both are kept.
+    attributes
+        Copy each node's attributes (False: the nodes alone, what the measures read).
 
     Returns
     -------
     networkx.Graph
-        Same nodes (attributes shared); each edge's ``weight`` is the sum of the weights of
+        Same nodes (their attribute dicts copied); each edge's ``weight`` is the sum of the weights of
         the edges between the pair, and ``relations`` the sorted relation names.
 
     Examples
@@ -675,7 +679,7 @@ def collapse(graph: nx.Graph, *, cooccurrence_weight: float = 1.0) -> nx.Graph:
     {'weight': 3.5, 'relations': ['co-occurs', 'leads']}
     """
     simple = nx.Graph()
-    simple.add_nodes_from(graph.nodes(data=True))
+    simple.add_nodes_from(graph.nodes(data=True) if attributes else graph)
     for u, v, data in graph.edges(data=True):
         if u == v:
             continue
@@ -962,7 +966,7 @@ def figures(
     >>> figures(g)["nodes"][0]["label"]
     'B'
     """
-    simple = collapse(graph, cooccurrence_weight=cooccurrence_weight)
+    simple = collapse(graph, cooccurrence_weight=cooccurrence_weight, attributes=False)
     pr = pagerank(simple, alpha=alpha)
     bc = betweenness(simple, exact_limit=exact_limit, k=k, seed=seed)
     comm = communities(simple, resolution=resolution, seed=seed)
@@ -974,6 +978,18 @@ def figures(
                     pagerank=pr.get(node, 0.0), betweenness=bc.get(node, 0.0),
                     community=comm.get(node, 0), component=comp.get(node, 0),
                     participation=part.get(node, 0.0))
+    size = {"nodes": simple.number_of_nodes(), "edges": simple.number_of_edges()}
+    broker_rows = [
+        {"iri": node, "label": graph.nodes[node].get("label", str(node)),
+         "betweenness": round(bc.get(node, 0.0), 6),
+         "participation": round(part[node], 6),
+         "communities": sorted({comm[o] for o in simple.adj[node]})}
+        for node in brokers(simple, comm, bc, n=n_brokers)
+    ]
+    n_components, n_communities = len(set(comp.values())), len(set(comm.values()))
+    # the figures are on the nodes: the collapsed graph and the measures go before the
+    # records are made (at 10,000 documents each took some hundreds of MB)
+    del simple, pr, bc, comm, comp, part, weighted
     nodes = [_node_record(node, data) for node, data in graph.nodes(data=True)]
     nodes.sort(key=lambda n: (-n["pagerank"], n["label"], n["iri"]))
     members: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -988,18 +1004,18 @@ def figures(
                            "cooccurrence_weight": cooccurrence_weight},
             "pagerank": {"alpha": alpha, "weight": "weight"},
             "betweenness": {"normalized": True, "weight": None, "exact_limit": exact_limit,
-                            "sampled": len(simple) > exact_limit,
-                            "k": min(k, len(simple)) if len(simple) > exact_limit else None,
+                            "sampled": size["nodes"] > exact_limit,
+                            "k": min(k, size["nodes"]) if size["nodes"] > exact_limit else None,
                             "seed": seed},
             "louvain": {"resolution": resolution, "weight": "weight", "seed": seed},
             "brokers": {"measure": "participation coefficient > 0 (Guimerà and Amaral 2005), "
                                    "ranked by betweenness", "n": n_brokers},
         },
         "counts": {
-            "nodes": simple.number_of_nodes(),
-            "edges": simple.number_of_edges(),
-            "components": len(set(comp.values())),
-            "communities": len(set(comm.values())),
+            "nodes": size["nodes"],
+            "edges": size["edges"],
+            "components": n_components,
+            "communities": n_communities,
             "relation_edges": kinds.get("relation", 0),
             "event_edges": kinds.get("event", 0),
             "cooccurrence_edges": kinds.get("co-occurrence", 0),
@@ -1011,13 +1027,7 @@ def figures(
              "iris": [m["iri"] for m in members[cid]]}
             for cid in sorted(members)
         ],
-        "brokers": [
-            {"iri": node, "label": graph.nodes[node].get("label", str(node)),
-             "betweenness": round(bc.get(node, 0.0), 6),
-             "participation": round(part[node], 6),
-             "communities": sorted({comm[o] for o in simple.adj[node]})}
-            for node in brokers(simple, comm, bc, n=n_brokers)
-        ],
+        "brokers": broker_rows,
     }
 
 
