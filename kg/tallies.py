@@ -2,8 +2,9 @@
 
 Oxigraph joins and groups at some microseconds a row; a question that counts over every
 mention (85,000 of them in the million-triple benchmark) cannot answer in 200 ms by SPARQL
-alone. :func:`tally_triples` computes those counts in one pass over the store and
-:func:`kg.network.analyse_store` writes them into the analysis named graph beside the network
+alone. :func:`tally_triples` computes those counts entity by entity by index lookups (one
+entity's mentions, their documents and sentences at a time; the pairs of names in two passes
+over hashes), and :func:`kg.network.analyse_store` writes them into the analysis named graph beside the network
 figures, so they are recomputed by every ``kg build``, ``kg add`` and ``kg remove``. Each count
 is defined as the saved query in ``queries/`` that reads it used to compute it:
 
