@@ -36,7 +36,6 @@ of :mod:`kg.tallies` that the saved queries read.
 
 from __future__ import annotations
 
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
@@ -52,7 +51,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from kg.rdf import ntriples, triples_graph
 from kg.store import KGStore
-from kg.tallies import tally_triples
+from kg.tallies import hash_counts, tally_triples
 from kg.types import ACTOR_CLASSES
 from kg.vocab import AKG, ITSRDF, NIF
 
@@ -212,8 +211,9 @@ def _share(strings: dict[str, str], value: str | None) -> str | None:
     return None if value is None else strings.setdefault(value, value)
 
 
-def _entity_nodes(store: KGStore) -> tuple[dict[str, dict[str, Any]], set[str]]:
-    """Entity attributes by IRI, and the IRIs of the events (left out), as the patterns ::
+def _entity_nodes(store: KGStore) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Entity attributes by IRI, and the events (left out) by IRI with their store terms,
+    as the patterns ::
 
         ?e rdfs:label ?label ; a ?cls . FILTER(STRSTARTS(STR(?cls), STR(akg:)))
         ?m itsrdf:taIdentRef ?e
@@ -228,11 +228,11 @@ def _entity_nodes(store: KGStore) -> tuple[dict[str, dict[str, Any]], set[str]]:
     link = _LINKS
     classes = sorted(row["cls"].value for row in store.query(  # type: ignore[union-attr]
         "SELECT DISTINCT ?cls WHERE { ?x a ?cls }") if row["cls"].value.startswith(_AKG))
-    events: set[str] = set()
+    events: dict[str, Any] = {}
     for cls in filter(_is_event_class, classes):
-        events.update(str(s.value) for s, _ in store.pairs(link["type"], ox.NamedNode(cls)))
+        events.update((str(s.value), s) for s, _ in store.pairs(link["type"], ox.NamedNode(cls)))
     for role in ("agent", "target", "place", "trigger"):
-        events.update(str(s.value) for s, _ in store.pairs(link[role]))
+        events.update((str(s.value), s) for s, _ in store.pairs(link[role]))
     nodes: dict[str, dict[str, Any]] = {}
     for cls in classes:
         for subject, _ in store.pairs(link["type"], ox.NamedNode(cls)):
@@ -359,7 +359,7 @@ def _plain(term: Any) -> str | None:
     return None if term is None else str(term.value)
 
 
-def _add_events(graph: nx.MultiDiGraph, store: KGStore, events: set[str],
+def _add_events(graph: nx.MultiDiGraph, store: KGStore, events: Mapping[str, Any],
                 mode: str, strings: dict[str, str]) -> None:
     """The events of ``events`` with a participant, as links (``mode`` ``"collapse"``) or
     nodes (``"nodes"``), read event by event with lookups (:meth:`KGStore.objects`): their
@@ -370,7 +370,7 @@ def _add_events(graph: nx.MultiDiGraph, store: KGStore, events: set[str],
         return
     link, objects = _LINKS, store.objects
     for event in sorted(events):
-        term = _term(event)
+        term = events[event]
         roles = {role: [str(x.value) for x in objects(term, link[role])]
                  for role in ("agent", "target", "place")}
         if not any(roles.values()):
@@ -407,14 +407,6 @@ def _add_events(graph: nx.MultiDiGraph, store: KGStore, events: set[str],
             data["weight"] += 1
             for text, source in texts[:1]:
                 _add_evidence(data, text, source)
-
-
-def _term(value: str) -> ox.NamedNode | ox.BlankNode:
-    """The store's term for the ``.value`` of an IRI or a blank node."""
-    try:
-        return ox.NamedNode(value)
-    except ValueError:
-        return ox.BlankNode(value)
 
 
 def _event_texts(store: KGStore, event: Any, strings: dict[str, str]
@@ -523,10 +515,8 @@ def _frequent_pairs(graph: nx.MultiDiGraph, store: KGStore, mode: str, strings: 
     takes some 600 bytes, and 10,000 news articles name 1.3 million pairs together."""
     if mode == "none" or budget is None:
         return 1, None
-    hashes = array("q")
-    for _, _, counted in _cooccurrences(graph, store, mode, strings):
-        hashes.extend(hash((a, b)) for a, b, _ in counted)
-    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+    values, counts = hash_counts((a, b) for _, _, counted in _cooccurrences(graph, store, mode, strings)
+                                 for a, b, _ in counted)
     if len(values) <= budget:
         return 1, None
     least = int(np.sort(counts)[::-1][budget]) + 1  # more than the first pair left out
@@ -611,14 +601,14 @@ def actor_graph(
     if cooccurrence not in COOCCURRENCE_MODES:
         raise ValueError(f"cooccurrence must be one of {', '.join(COOCCURRENCE_MODES)}, "
                          f"not {cooccurrence!r}")
-    nodes, event_iris = _entity_nodes(store)
+    nodes, event_terms = _entity_nodes(store)
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(sorted(nodes.items()))
     del nodes  # the graph holds copies of the attribute dicts
     strings: dict[str, str] = {}  # one object per distinct string read (see _share)
     _add_relations(graph, store, strings)
-    _add_events(graph, store, event_iris, events, strings)
-    del event_iris  # 390,000 IRIs at 10,000 documents
+    _add_events(graph, store, event_terms, events, strings)
+    del event_terms  # 390,000 events at 10,000 documents
     _add_sentences(graph, store, cooccurrence, strings, max_cooccurrence)
     graph.graph.update(events=events, cooccurrence=cooccurrence)
     return graph
@@ -665,8 +655,8 @@ def collapse(graph: nx.Graph, *, cooccurrence_weight: float = 1.0, attributes: b
     Returns
     -------
     networkx.Graph
-        Same nodes (their attribute dicts copied); each edge's ``weight`` is the sum of the weights of
-        the edges between the pair, and ``relations`` the sorted relation names.
+        Same nodes (their attribute dicts copied); each edge's ``weight`` is the sum of the
+        weights of the edges between the pair, and ``relations`` the sorted relation names.
 
     Examples
     --------
@@ -988,7 +978,8 @@ def figures(
     ]
     n_components, n_communities = len(set(comp.values())), len(set(comm.values()))
     # the figures are on the nodes: the collapsed graph and the measures go before the
-    # records are made (at 10,000 documents each took some hundreds of MB)
+    # records are made (with the collapsed graph's nodes bare, the figures of 10,000 demo-size
+    # pages peaked at 1,762 MiB, 1,796 before: the peak is inside the measures)
     del simple, pr, bc, comm, comp, part, weighted
     nodes = [_node_record(node, data) for node, data in graph.nodes(data=True)]
     nodes.sort(key=lambda n: (-n["pagerank"], n["label"], n["iri"]))

@@ -219,7 +219,8 @@ def verb_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
         if presence is not None:
             yield from _presence(frame, presence, index)
         if entry is None:
-            yield from _members(frame, members or frozenset(), index)
+            if members is not None:
+                yield from _members(frame, members, index)
             continue
         predicate, preps = entry
         agents = index.of(frame.agents)
@@ -266,10 +267,7 @@ def _members(frame: Frame, preps: frozenset[str | None], index: MentionIndex) ->
     """The members a verb of :data:`kg.lexicon.MEMBERSHIP_VERBS` lists of its subject: "Coalition
     nations which have conducted strikes include Australia, Belgium and Canada" (each is a
     member of the group; :func:`fits` keeps groups that are organisations or countries)."""
-    members = index.of(frame.patients) if None in preps else []
-    for prep in preps:
-        if prep is not None:
-            members += index.of(frame.obliques.get(prep, ()))
+    members = _arguments(frame, preps, index)
     for group in index.of(frame.agents):
         for member in members:
             if member != group:
@@ -279,14 +277,20 @@ def _members(frame: Frame, preps: frozenset[str | None], index: MentionIndex) ->
 def _presence(frame: Frame, preps: frozenset[str | None], index: MentionIndex) -> Iterator[Found]:
     """The place a verb of :data:`kg.lexicon.PRESENCE_VERBS` puts its subject in: "Carter met
     Abadi in Baghdad" (Carter is in Baghdad; the meeting itself is :func:`verb_relations`'s)."""
-    places = index.of(frame.patients) if None in preps else []
-    for prep in preps:
-        if prep is not None:
-            places += index.of(frame.obliques.get(prep, ()))
-    places = [p for p in places if p.cls in _PLACE and not p.nominal]
+    places = [p for p in _arguments(frame, preps, index) if p.cls in _PLACE and not p.nominal]
     for subject in index.of(frame.agents):
         for place in places:
             yield subject, "locatedIn", place, 0.6
+
+
+def _arguments(frame: Frame, preps: frozenset[str | None], index: MentionIndex) -> list[Mention]:
+    """The mentions a verb takes through ``preps``: its direct objects (None) and the objects
+    of those prepositions."""
+    found = index.of(frame.patients) if None in preps else []
+    for prep in preps:
+        if prep is not None:
+            found += index.of(frame.obliques.get(prep, ()))
+    return found
 
 
 def _hedged(verb: Token) -> bool:

@@ -43,7 +43,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -61,6 +61,7 @@ __all__ = [
     "ACTOR_TYPES",
     "PAIR_FLOOR",
     "TALLY_BASE",
+    "hash_counts",
     "read_evidence",
     "tallies_graph",
     "tally_triples",
@@ -203,18 +204,30 @@ def _pairs_in_groups(groups: Mapping[str, list[_Named]], *, at_least: int, floor
     enough. A set of groups per pair took gigabytes at 10,000 documents, where most pairs of
     labels are named together once.
     """
-    hashes = array("q")
-    for members in groups.values():
-        hashes.extend(hash(pair) for pair in _label_pairs(members))
-    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+    values, counts = hash_counts(pair for members in groups.values()
+                                 for pair in _label_pairs(members))
     often = values[counts >= at_least]
-    del hashes, values, counts
+    del values, counts
     if len(often) < floor:
         return _count_pairs(groups, None)
     found = _count_pairs(groups, {*often.tolist(), *(hash(pair) for pair in also)})
     if sum(n >= at_least for n, _ in found.values()) < floor:  # two pairs' hashes were one
         return _count_pairs(groups, None)
     return found
+
+
+def hash_counts(items: Iterable[Hashable]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct hashes of ``items`` (Python's ``hash``, this process's) and how often each
+    came, as numpy arrays: 8 bytes held per item, where a set or a counter of the items
+    themselves took gigabytes for the pairs of names of 10,000 documents. Two items may share
+    a hash: callers count the items they keep exactly in a second pass.
+
+    >>> values, counts = hash_counts(["a", "b", "a"])
+    >>> sorted(counts.tolist())
+    [1, 2]
+    """
+    hashes = array("q", map(hash, items))
+    return np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
 
 
 def _count_pairs(groups: Mapping[str, list[_Named]], wanted: set[int] | None

@@ -321,9 +321,11 @@ def test_cooccurrence_links_beyond_the_budget_keep_the_pairs_named_together_most
     import builtins
 
     import kg.network
+    import kg.tallies
 
     def clash(pair: object) -> int:
         return 0 if pair in {(CAM, HUN), (CAM, THA)} else builtins.hash(pair)
 
     monkeypatch.setattr(kg.network, "hash", clash, raising=False)
+    monkeypatch.setattr(kg.tallies, "hash", clash, raising=False)  # kg.tallies.hash_counts
     assert links(actor_graph(store, cooccurrence="always", max_cooccurrence=1)) == {(CAM, HUN): 2}
