@@ -805,9 +805,15 @@ def communities(graph: nx.Graph, *, weight: str | None = "weight", resolution: f
     """
     if not len(graph):
         return {}
-    found = nx.community.louvain_communities(graph, weight=weight, resolution=resolution,
-                                              seed=seed)
-    return _numbered(found)
+    # Louvain never moves an isolated node, but it copies it, with a set and a dict of its
+    # own, at every level: it runs on the linked nodes only (on the projection of 10,000
+    # demo-size pages, 260,189 of 350,773 nodes are isolated, and Louvain over them all
+    # took 594 MiB)
+    linked = [node for node, links in graph.adj.items() if any(o != node for o in links)]
+    found = nx.community.louvain_communities(graph.subgraph(linked), weight=weight,
+                                              resolution=resolution, seed=seed)
+    alone = set(graph).difference(linked)
+    return _numbered([*found, *([node] for node in alone)])
 
 
 def components(graph: nx.Graph) -> dict[Hashable, int]:

@@ -226,6 +226,22 @@ def test_communities_are_seeded_and_numbered_by_size():
     assert components(g) == {n: 0 for n in g}
 
 
+def test_isolated_nodes_are_communities_of_their_own_and_leave_the_others_alone():
+    linked = nx.connected_caveman_graph(6, 5)  # six cliques of five in a ring
+    g = linked.copy()
+    g.add_nodes_from(f"alone-{i}" for i in range(200))
+    g.add_edge("loop", "loop")  # a self-loop links a node to nothing else
+    found = communities(g, seed=3)
+
+    def groups(membership, nodes):
+        return sorted(sorted(n for n in nodes if membership[n] == c)
+                      for c in {membership[n] for n in nodes})
+
+    assert groups(found, linked) == groups(communities(linked, seed=3), linked)
+    alone = [n for n in g if n not in linked]
+    assert len({found[n] for n in alone}) == len(alone) == 201
+    assert min(found[n] for n in alone) >= len(set(found[n] for n in linked))
+
 def test_participation_and_brokers():
     g = nx.barbell_graph(4, 1)  # two cliques joined through node 4
     comm = communities(g)
