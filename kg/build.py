@@ -21,6 +21,7 @@ from typing import Any, Literal
 from rdflib import URIRef
 from spacy.language import Language
 
+from kg.components import TYPOGRAPHIC
 from kg.coref import PRONOUN
 from kg.events import events, implied_relations
 from kg.explore import BUILD_EXPLORER_NODES, write_explorer
@@ -158,7 +159,10 @@ def parse(
     a page the segmenter fails on is parsed whole, as one story, rather than lost).
     A text longer than ``max_chars`` is parsed in pieces joined back into one ``Doc`` with
     the same text (see :mod:`kg.longtext`); ``kg_names``, which reads the whole document,
-    runs on the joined ``Doc`` of every document.
+    runs on the joined ``Doc`` of every document. The parser reads typographic quotes (’ ‘ “
+    ”) as their ASCII spelling (:data:`kg.components.TYPOGRAPHIC`, one character for one:
+    "Da’esh" is "Da'esh", a name the model knows); the ``Doc`` keeps the text as written for
+    :func:`kg.spans.text_of`, which every offset and anchor is read from.
 
     Parameters
     ----------
@@ -173,25 +177,26 @@ def parse(
     """
     names = nlp.get_pipe("kg_names") if "kg_names" in nlp.pipe_names else None
 
-    def pieces() -> Iterator[tuple[str, tuple[Document, list[Section], str, bool]]]:
+    def pieces() -> Iterator[tuple[str, tuple[Document, list[Section], str, str, bool]]]:
         for document in documents:
             try:
                 page = layout(document.text, title=document.title)
                 text, sections = mask(document.text, page.furniture), page.sections
             except Exception:  # noqa: BLE001  a page the segmenter cannot read is read whole
                 text, sections = document.text, []
+            read = text.translate(TYPOGRAPHIC)  # what the parser reads: same length
             points = split_points(text, max_chars)
             for i, (begin, end) in enumerate(pairwise(points)):
-                yield text[begin:end], (document, sections, text, i == len(points) - 2)
+                yield read[begin:end], (document, sections, text, read, i == len(points) - 2)
 
     parts: list[Any] = []
     disable = ["kg_names"] if names is not None else []
-    for piece, (document, sections, text, last) in nlp.pipe(
+    for piece, (document, sections, text, read, last) in nlp.pipe(
         pieces(), as_tuples=True, batch_size=batch_size, disable=disable
     ):
         parts.append(piece)
         if last:
-            doc = keep_text(join_pieces(parts, text), text)  # join_pieces checked they match
+            doc = keep_text(join_pieces(parts, read), text)  # join_pieces checked they match
             parts = []
             yield (names(doc) if names is not None else doc), document, sections
 

@@ -75,6 +75,9 @@ _CONTROL = frozenset({"controlled", "held", "occupied", "administered", "annexed
 _PRONOUNS = frozenset({"PRON"})
 #: Prepositions of place the model takes into a name at the start of a line ("Near Palmyra").
 _PLACE_PREPOSITIONS = frozenset({"near", "in", "at", "around", "outside", "inside", "across"})
+#: Points of the compass: "the South of France" names a part of France, not a place "South".
+_COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
+                      "southwest", "north-east", "north-west", "south-east", "south-west"})
 
 
 def _takes_article(cls: str, acting: bool) -> bool:
@@ -334,6 +337,8 @@ def _named_mentions(doc: Doc) -> Iterator[Mention]:
         name = names[ent]
         if _title_entity(ent):
             continue  # "the Minister of Foreign Affairs": a person described, not named
+        if _compass_part(ent):
+            continue  # "the South of France": a direction within a place, named by "of"
         if name is None or any(a <= ent.start and ent.end <= b for a, b in inside_titles):
             continue  # "Information" in "Information Minister Neth Pheaktra" names no one
         first, last = name
@@ -413,6 +418,15 @@ def _person_extent(ent: Span, bounds: tuple[int, int] | None) -> tuple[int, int]
     while first > ent.sent.start and part(doc[first - 1]):
         first -= 1
     return first, last
+
+
+def _compass_part(ent: Span) -> bool:
+    """The model's place is a point of the compass followed by "of" ("the South of France",
+    "north of Baghdad"): a part of the place named after it, not a place of its own."""
+    words = [t for t in ent if t.lower_ not in _ARTICLES]
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return (ent.label_ in ("LOC", "GPE") and len(words) == 1
+            and words[0].lower_ in _COMPASS and after is not None and after.lower_ == "of")
 
 
 def _title_entity(ent: Span) -> bool:

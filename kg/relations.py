@@ -11,9 +11,13 @@ Rules over the dependency parse, one function per pattern, each yielding
 - :func:`listed_members`: the members a group lists after "including" ("the international
   community, including Russia and Iran");
 - :func:`title_relations`: a person's title and the organisation or place it is of, as a
-  pre-modifier, a possessive, an apposition or a copula ("Amnesty International's
-  Secretary General Agnes Callamard", "Sergei Aksyonov, the head of Crimea", "Federal
-  Aviation Administration spokesman John Leyden", "X is a member of Y");
+  pre-modifier, a possessive, an apposition, an ``of`` phrase or a copula ("Amnesty
+  International's Secretary General Agnes Callamard", "Sergei Aksyonov, the head of Crimea",
+  "Federal Aviation Administration spokesman John Leyden", "Tedros Adhanom, the World Health
+  Organization chief", "President Robert Mugabe of Zimbabwe", "X is a member of Y"); a
+  national office and its country, named by a nationality adjective ("Cambodian Prime
+  Minister Hun Manet": the document's Cambodia) or by the one country acting in the sentence
+  ("Cambodia said that an order by Prime Minister Hun Manet ...");
 - :func:`nationality_relations`: a nationality adjective on an actor ("Taiwanese Vice
   President Hsiao Bi-khim", "Chinese criminal gangs");
 - :func:`place_relations`: a place in a larger place ("Albuquerque, N.M.", "Kosovo, Serbia"),
@@ -50,7 +54,9 @@ from kg.types import ActorClass, Mention, Relation
 
 __all__ = [
     "MAX_SENTENCE_TOKENS",
+    "NATIONAL_OFFICES",
     "PREDICATES",
+    "SUBUNIT_NOUNS",
     "SYMMETRIC",
     "dateline_relations",
     "fits",
@@ -302,6 +308,13 @@ def _hedged(verb: Token) -> bool:
 # ---------------------------------------------------------------- titles
 
 
+#: Nouns naming a part of an organisation: whoever leads one ("an ISIL gang leader", "the
+#: Red Cross disaster team chief") is a member of the organisation, not its head.
+SUBUNIT_NOUNS = frozenset(("gang", "cell", "unit", "team", "squad", "brigade", "battalion",
+                           "platoon", "division", "branch", "wing", "faction", "section",
+                           "desk", "bureau", "delegation", "committee", "chapter", "group"))
+
+
 def _title_kind(words: Sequence[Token | str], obj: Mention) -> str | None:
     """``leads`` or ``memberOf`` for a title ("Secretary General", "spokesman") of ``obj``."""
     lemmas = [lemma(w) for w in words
@@ -311,9 +324,13 @@ def _title_kind(words: Sequence[Token | str], obj: Mention) -> str | None:
     text = " ".join(lemmas)
     if any(word in ("vice", "deputy", "assistant", "former", "ex") for word in lemmas):
         return "memberOf"
+    if any(lemma(w) in SUBUNIT_NOUNS for w in words[:-1]
+           if (w.text if isinstance(w, Token) else w).islower()):
+        return "memberOf"  # "an ISIL gang leader": he leads a gang of ISIL, a member of it
     place = obj.cls in _PLACE
     leaders = PLACE_LEADER_TITLES if place else LEADER_TITLES
-    if "secretary general" in text or "secretary-general" in text or "prime minister" in text:
+    if any(office in text for office in ("secretary general", "secretary-general",
+                                         "prime minister", "chief executive")):
         return "leads"
     head = lemmas[-1]
     if head in leaders:
@@ -341,8 +358,16 @@ def title_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
     - pre-modifiers: "Amnesty International's Secretary General Agnes Callamard",
       "Federal Aviation Administration spokesman John Leyden" (the organisation before
       the title, the title before the name);
+    - an ``of`` phrase on a titled name: "President Robert Mugabe of Zimbabwe";
+    - a nationality adjective before the title: "Cambodian Prime Minister Hun Manet" holds
+      his office in Cambodia, the sentence's mention of it or else the document's first
+      (no relation when the document never names the country);
     - apposition both ways and copula: "Sergei Aksyonov, the head of Crimea",
-      "the head of Crimea, Sergei Aksyonov", "X is a member of Y";
+      "the head of Crimea, Sergei Aksyonov", "Tedros Adhanom, the World Health Organization
+      chief", "X is a member of Y";
+    - a national office with no owner, in a sentence whose one country acts
+      (:func:`_office_of_country`): "Cambodia said that an order by Prime Minister Hun
+      Manet ...";
     - a possessive without a title: "the department's Al Comproni" (memberOf, less sure).
     """
     for mention in _mentions_in(sent, index):
@@ -356,16 +381,94 @@ def title_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
         if mention.title:  # the mention spans its title: "Secretary General Agnes Callamard"
             title += mention.title.split()
         owners = [m for m in index.of(words) if m != mention]
-        for owner in owners:
-            if owner.cls == "NationalityGroup":
+        if title:  # "President Robert Mugabe of Zimbabwe"
+            owners += [m for m in index.of(_of_objects(root)) if m not in owners]
+        owned = False
+        for named in owners:
+            # "Cambodian Prime Minister Hun Manet": the office is the country's
+            owner = named if named.cls != "NationalityGroup" else (
+                _country_named(named, sent, index) if title else None)
+            if owner is None:
                 continue
             kind = _title_kind(title, owner)
             if kind is not None:
-                yield mention, kind, owner, 0.8
+                owned = True
+                yield mention, kind, owner, 0.8 if owner.sentence == mention.sentence else 0.7
             elif not title and _is_possessor(index, owner, root) and owner.cls == "Organization":
                 yield mention, "memberOf", owner, 0.55
         for noun in _descriptions(root):
             yield from _described(mention, noun, index)
+        if not owned and title:
+            yield from _office_of_country(mention, title, sent, index)
+
+
+def _of_objects(root: Token) -> list[Token]:
+    """The objects of an ``of`` phrase on a person's name: "President Robert Mugabe of
+    Zimbabwe" (Zimbabwe), "Foreign Minister Ali Hassan of Sudan and Egypt" (both)."""
+    return [obj for prep in root.rights if prep.dep_ == "prep" and prep.lower_ == "of"
+            for pobj in prep.children if pobj.dep_ == "pobj" for obj in conjuncts(pobj)]
+
+
+def _country_named(group: Mention, sent: Span, index: MentionIndex) -> Mention | None:
+    """The mention of the country a nationality adjective names ("Cambodian" -> Cambodia):
+    one in ``sent`` if there is one, else the document's first; None when the document does
+    not name that country."""
+    from kg import gazetteer
+
+    if not _is_nationality(group):
+        return None
+    country = gazetteer.demonym(group.name or group.anchor)
+    if country is None:
+        return None
+    doc = sent.doc
+    named = [m for m in index.in_order(0, len(doc)) if m.cls == "Country" and not m.nominal
+             and (place := gazetteer.country(m.name or m.anchor)) is not None
+             and place.iso == country.iso]
+    inside = [m for m in named if sent.start <= index.spans[m].start < sent.end]
+    return next(iter(inside or named), None)
+
+
+#: Titles of a national office: held in one country's government ("Prime Minister",
+#: "Information Minister", "President"), not in any organisation's ("Secretary General").
+NATIONAL_OFFICES = frozenset(("president", "prime minister", "premier", "chancellor", "king",
+                              "queen", "emir", "minister"))
+
+
+def _office_of_country(person: Mention, title: Sequence[Token | str], sent: Span,
+                       index: MentionIndex) -> Iterator[Found]:
+    """A national office whose country the sentence says by acting: "Cambodia said that an
+    order by Prime Minister Hun Manet ...": the sentence names one country and no
+    nationality, the country is the subject or possessor of its clause (or opens the
+    sentence: a parse run across a headline may miss that), and the titled person has no
+    other owner. A country named otherwise ("will travel to Iraq", "the crisis in Syria") is
+    too often another's."""
+    from kg import gazetteer
+
+    lemmas = [lemma(w) for w in title if (w.is_alpha if isinstance(w, Token) else w.isalpha())]
+    if not lemmas or "general" in lemmas or not (
+            lemmas[-1] in NATIONAL_OFFICES or " ".join(lemmas).endswith("prime minister")):
+        return
+    inside = _mentions_in(sent, index)
+    countries: dict[str, list[Mention]] = {}
+    for mention in inside:
+        place = gazetteer.country(mention.name or mention.anchor) \
+            if mention.cls == "Country" and not mention.nominal else None
+        if place is not None:
+            countries.setdefault(place.iso, []).append(mention)
+        elif mention.cls == "NationalityGroup" and _is_nationality(mention):
+            return  # "the Iraqi ...": another country may be the office's
+    if len(countries) != 1:
+        return
+    opening = next((t for t in sent if not t.is_space), None)
+    for country in next(iter(countries.values())):
+        span = index.spans[country]
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        opens = opening is not None and opening.i == span.start and (
+            after is None or after.text not in (",", "and", "or"))
+        kind = _title_kind(title, country)
+        if (country.acting or opens) and kind is not None:
+            yield person, kind, country, 0.6
+            return
 
 
 def _is_possessor(index: MentionIndex, owner: Mention, root: Token) -> bool:
@@ -390,6 +493,11 @@ def _described(person: Mention, noun: Token, index: MentionIndex) -> Iterator[Fo
     described = index.at(noun)
     if described is not None and not described.nominal:
         return  # a name, not a description
+    # the description's own words ("the Secretary-General", "chief executive") make its
+    # title; a name inside it ("the World Health Organization chief") is an owner
+    modifiers = [c for c in noun.lefts if c.dep_ in ("compound", "poss", "nmod", "amod")]
+    title = [noun] + [c for c in modifiers if _named_at(c, index) is None and c.pos_ != "DET"]
+    title.sort(key=lambda t: t.i)
     owners: list[tuple[Mention, list[Token]]] = []
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "with"):
@@ -397,12 +505,9 @@ def _described(person: Mention, noun: Token, index: MentionIndex) -> Iterator[Fo
                 for obj in conjuncts(pobj):
                     mention = index.at(obj) or _group_of(obj, index)
                     if mention is not None:
-                        owners.append((mention, [noun]))
-    modifiers = [c for c in noun.lefts if c.dep_ in ("compound", "poss", "nmod", "amod")]
-    title = [noun] + [c for c in modifiers if index.at(c) is None and c.pos_ != "DET"]
-    title.sort(key=lambda t: t.i)
+                        owners.append((mention, title))
     for child in modifiers:
-        mention = index.at(child)
+        mention = _named_at(child, index)
         if mention is not None and mention != person:
             owners.append((mention, title))
     for owner, words in owners:
@@ -413,6 +518,20 @@ def _described(person: Mention, noun: Token, index: MentionIndex) -> Iterator[Fo
         kind = _title_kind(words, owner)
         if kind is not None:
             yield person, kind, owner, 0.8
+
+
+def _named_at(token: Token, index: MentionIndex) -> Mention | None:
+    """The name covering ``token``: inside a description ("Microsoft's chief executive"), the
+    name in it ("Microsoft"), not the description; None when only a description covers it."""
+    mention = index.at(token)
+    if mention is None or not mention.nominal:
+        return mention
+    span = index.spans[mention]
+    for inner in index.in_span(span.start, span.end):
+        bounds = index.spans[inner]
+        if not inner.nominal and bounds.start <= token.i < bounds.end:
+            return inner
+    return None
 
 
 #: Nouns naming a body of people, whose named pre-modifier is the organisation

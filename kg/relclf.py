@@ -17,8 +17,11 @@ Precision first: a pair is said to be related only when the classifier's probabi
 likeliest relation is at least :data:`DEFAULT_THRESHOLD` (:data:`PREDICATE_THRESHOLDS` for the
 conflict and stance predicates) and the classes of the two mentions fit the predicate
 (:func:`kg.relations.fits`); sentences that are lists, headlines or too long are not read
-(:func:`kg.frames.is_usable`). :func:`merge` joins the rules' relations and the learned
-ones, the rule's reading first when both found the same pair.
+(:func:`kg.frames.is_usable`); a place said to be at a distance ("some way from Vaucluse")
+holds nothing, and two kinds of actor ("between governments and private businesses") are
+not related. :func:`merge` joins the rules' relations and the learned ones, the rule's
+reading first when both found the same pair (a learned residence stands beside a rule's
+office: whoever leads or serves a country lives in it).
 
 The weights ship in ``kg/models/relations/`` (``kg train`` rebuilds them, see
 :mod:`kg.train`); :func:`default_model` loads them once. :func:`using` swaps the model for a
@@ -551,11 +554,14 @@ def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | No
     -------
     Iterator[Relation]
         One relation per related pair, its confidence the classifier's probability, in
-        document order; pairs whose classes do not fit the predicate are dropped.
+        document order; pairs whose classes do not fit the predicate are dropped, and so
+        are a ``locatedIn`` or ``livesIn`` whose place is at a distance (:func:`_distant`)
+        and any relation between two kinds of actor (:func:`_generic`).
     """
     model = model or active_model()
     if model is None or not mentions:
         return
+    index = index if index is not None else MentionIndex(doc, mentions)
     pairs = list(candidates(doc, mentions, index=index))
     # the likeliest relation, kept when likely enough even if NONE is likelier still
     for pair, (label, probability) in zip(pairs, model.likeliest([p.features for p in pairs])):
@@ -569,12 +575,65 @@ def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | No
                                    and _coordinated(pair.features)):
             continue  # two names of one list ("from Vietnam, China and Myanmar") keep the default
         subject, obj = (pair.first, pair.second) if first_is_subject else (pair.second, pair.first)
-        if fits(subject, predicate, obj):
-            yield Relation(subject, predicate, obj, subject.sentence, round(probability, 2))
+        if not fits(subject, predicate, obj):
+            continue
+        if predicate in ("locatedIn", "livesIn") and (
+                _distant(index.spans[subject]) or _distant(index.spans[obj])):
+            continue  # "the Stade de France, some way from Vaucluse": not in it
+        if _generic(pair.first, index.spans[pair.first]) and \
+                _generic(pair.second, index.spans[pair.second]):
+            continue  # "a conversation between governments and private businesses": kinds
+        yield Relation(subject, predicate, obj, subject.sentence, round(probability, 2))
+
+
+#: Words measuring a distance ("some way from", "20 miles from", "far from").
+_DISTANCE_WORDS = frozenset(("way", "far", "away", "mile", "miles", "km", "kilometre",
+                             "kilometres", "kilometer", "kilometers", "metre", "metres",
+                             "meter", "meters", "distance", "drive", "walk", "hour", "hours"))
+
+
+def _distant(span: Span) -> bool:
+    """Whether ``span`` is the place something is said to be at a distance from ("some way
+    from Vaucluse", "20 miles away from Mosul", "far from Lyon"): the thing is not in it.
+
+    >>> from kg.nlp import load_pipeline
+    >>> doc = load_pipeline()("He was at the stadium, some way from Vaucluse.")
+    >>> _distant(doc[-2:-1]), _distant(doc[4:5])
+    (True, False)
+    """
+    root = span.root
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ != "from":
+        return False
+    measure = prep.head
+    return measure.lower_ in _DISTANCE_WORDS or any(  # "far from", "way from", "way" on "from"
+        c.dep_ in ("advmod", "npadvmod") and c.lower_ in _DISTANCE_WORDS
+        for c in (*measure.children, *prep.children))
+
+
+def _generic(mention: Mention, span: Span) -> bool:
+    """Whether ``mention`` names a kind of actor rather than an actor: a description in the
+    bare plural ("governments", "private businesses"), with no article, possessive, number or
+    name in it.
+
+    >>> from kg.nlp import load_pipeline
+    >>> from kg.types import Mention, Sentence
+    >>> doc = load_pipeline()("Governments and the private businesses met.")
+    >>> m = Mention(0, 11, "Governments", "Organization", Sentence(0, 43), "NOMINAL",
+    ...             nominal=True)
+    >>> _generic(m, doc[0:1]), _generic(m._replace(start=16, end=42), doc[2:5])
+    (True, False)
+    """
+    if not mention.nominal or span.root.tag_ != "NNS":
+        return False
+    return not any(t.dep_ in ("det", "poss", "nummod", "predet") or t.pos_ in ("PROPN", "NUM", "PRON")
+                   or t.ent_type_ for t in span)
 
 
 def merge(rules: Iterable[Relation], learned: Iterable[Relation]) -> list[Relation]:
-    """The rules' relations, then each learned one about a pair the rules said nothing of.
+    """The rules' relations, then each learned one about a pair the rules said nothing of
+    (or a person's ``livesIn`` beside the rules' ``leads`` or ``memberOf``, see
+    :func:`_alongside`).
 
     One relation per statement (predicate, subject span, object span): where two rules read
     the same one (a verb rule and an event's implied relation), the more confident stays.
@@ -592,12 +651,26 @@ def merge(rules: Iterable[Relation], learned: Iterable[Relation]) -> list[Relati
         if key not in best or relation.confidence > best[key].confidence:
             best[key] = relation  # a replaced entry keeps its place: document order holds
     out = list(best.values())
-    seen = {frozenset(((r.subject.start, r.subject.end), (r.object.start, r.object.end)))
-            for r in out}
+    seen: dict[frozenset[tuple[int, int]], set[str]] = {}
+    for r in out:
+        seen.setdefault(_pair_of(r), set()).add(r.predicate)
     for relation in learned:
-        pair = frozenset(((relation.subject.start, relation.subject.end),
-                          (relation.object.start, relation.object.end)))
-        if pair not in seen:
-            seen.add(pair)
+        pair = _pair_of(relation)
+        read = seen.get(pair)
+        if read is None or _alongside(relation, read):
+            seen.setdefault(pair, set()).add(relation.predicate)
             out.append(relation)
     return out
+
+
+def _pair_of(relation: Relation) -> frozenset[tuple[int, int]]:
+    return frozenset(((relation.subject.start, relation.subject.end),
+                      (relation.object.start, relation.object.end)))
+
+
+def _alongside(learned: Relation, read: set[str]) -> bool:
+    """Whether a learned relation adds to what the rules read of its pair without gainsaying
+    it: a person who leads or serves a country or a place lives in it ("President Robert
+    Mugabe of Zimbabwe": the rule's ``leads``, the classifier's ``livesIn``)."""
+    return (learned.predicate == "livesIn" and learned.subject.cls == "Person"
+            and read <= {"leads", "memberOf"})

@@ -100,3 +100,29 @@ def test_typographic_apostrophes_are_read_as_ascii_with_offsets_kept(nlp):
     assert "Da\u2019esh" in {m.anchor for m in found}
     for m in found:
         assert text[m.start : m.end] == m.anchor
+
+
+def test_a_point_of_the_compass_before_of_is_no_place(nlp):
+    """"the South of France" is a part of France: no place mention "South" (which a
+    relation would make a region of its own), France stays one."""
+    doc = nlp("He made two trips to Avignon in the South of France last June. Troops "
+              "massed in the north of Syria.")
+    anchors = {m.anchor for m in mentions(doc)}
+    assert "South" not in anchors and "north" not in anchors, anchors
+    assert {"France", "Syria"} <= anchors, anchors
+
+
+def test_the_parser_reads_typographic_quotes_as_ascii_and_anchors_keep_them(nlp):
+    """kg.build.parse hands the parser "’" as "'" (one character for one); the Doc's text
+    for offsets and anchors (kg.spans.text_of) stays as written."""
+    from kg.build import parse
+    from kg.spans import text_of
+    from kg.types import Document
+
+    text = "The coalition struck positions near Mosul, the ministry\u2019s spokesman said."
+    [(doc, _, _)] = list(parse(nlp, [Document(source="t.txt", text=text)]))
+    assert "\u2019" not in doc.text and len(doc.text) == len(text)
+    assert text_of(doc) == text
+    found = list(mentions(doc))
+    assert "the ministry\u2019s spokesman" in {m.anchor for m in found}
+    assert all(text[m.start:m.end] == m.anchor for m in found)

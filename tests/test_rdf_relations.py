@@ -12,8 +12,9 @@ from kg.build import analyse
 from kg.frames import MentionIndex
 from kg.mentions import mentions
 from kg.rdf import context_iri, document_graph, entity_iri, span_iri
-from kg.relclf import classify
+from kg.relclf import candidates, classify, using
 from kg.resolve import agree, resolve
+from kg.train import fit
 from kg.types import Document, DocumentResult, Event, Mention, Relation, Sentence
 from kg.validate import Validator
 from kg.vocab import AKG, ITSRDF, NIF
@@ -99,9 +100,14 @@ def test_a_reading_that_joins_an_actor_to_itself_is_no_relation(nlp) -> None:
     doc = nlp(text)
     found = list(mentions(doc))
     found, referent = agree(found, *resolve(found, text=text))
-    read = classify(doc, found, index=MentionIndex(doc, found))
+    # a model taught to relate every pair (the shipped one's readings change when retrained)
+    model = fit([(p.features, "memberOf>") for p in candidates(doc, found)] * 4, seed=0,
+                epochs=50)
+    read = classify(doc, found, model=model, index=MentionIndex(doc, found))
     assert any(referent[r.subject] == referent[r.object] for r in read)
-    result = analyse(nlp(text), Document(source="t.txt", text=text))
+    with using(model):
+        result = analyse(nlp(text), Document(source="t.txt", text=text))
+    assert result.relations
     assert all(result.referent[r.subject] != result.referent[r.object] for r in result.relations)
     graph = document_graph(result)
     assert len(set(graph.subjects(RDF.type, RDF.Statement))) == len(result.relations)

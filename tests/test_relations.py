@@ -193,3 +193,75 @@ def test_a_place_met_in_is_not_a_meeting_partner(nlp) -> None:
     found = read(nlp, "Boris Johnson met Ibrahim al-Jaafari in London on Monday.")
     assert has(found, "Boris Johnson", "locatedIn", "London"), found
     assert not has(found, "Boris Johnson", "communicatedWith", "London"), found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "predicate", "obj"),
+    [
+        ("Haitian President Jean-Bertrand Aristide returned to Haiti on Monday.", "Aristide",
+         "leads", "Haiti"),
+        ("Sweden held talks on Monday. Swedish Foreign Minister Anna Lind spoke first.",
+         "Anna Lind", "memberOf", "Sweden"),
+        ("President Robert Mugabe of Zimbabwe arrived in London on Tuesday.", "Mugabe",
+         "leads", "Zimbabwe"),
+        ("The talks were led by Foreign Minister Ali Hassan of Sudan.", "Ali Hassan",
+         "memberOf", "Sudan"),
+        (("Malaysia said on Monday that an order by Prime Minister Anwar Ibrahim had led "
+         "to 300 arrests."), "Anwar Ibrahim", "leads", "Malaysia"),
+    ],
+    ids=["nationality-adjective-country-in-sentence", "nationality-adjective-country-earlier",
+         "title-name-of-country", "minister-of-country", "country-acts-office-in-clause"],
+)
+def test_a_national_office_and_its_country(nlp, text: str, subject: str, predicate: str,
+                                           obj: str) -> None:
+    found = read(nlp, text)
+    assert has(found, subject, predicate, obj), found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "obj"),
+    [
+        ("Prime Minister Tony Blair will travel to Iraq next week.", "Blair", "Iraq"),
+        ("Secretary General Ban Ki-moon said Syria must stop the attacks.", "Ban", "Syria"),
+        ("President Hosni Mubarak said that Libya and Egypt would talk.", "Mubarak", "Libya"),
+        ("Swedish Foreign Minister Anna Lind met Kofi Annan in Norway.", "Lind", "Norway"),
+    ],
+    ids=["country-as-destination", "not-a-national-office", "two-countries",
+         "nationality-names-another-country"],
+)
+def test_a_national_office_is_not_of_any_country_named(nlp, text: str, subject: str,
+                                                       obj: str) -> None:
+    found = read(nlp, text)
+    assert not any(subject in s and p in ("leads", "memberOf") and obj in o
+                   for s, p, o in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "predicate", "obj"),
+    [
+        ("Tedros Adhanom, the World Health Organization chief, spoke on Monday.", "Tedros",
+         "leads", "World Health Organization"),
+        ("Microsoft's chief executive Satya Nadella spoke on Monday.", "Nadella", "leads",
+         "Microsoft"),
+        ("Antonio Guterres, the Secretary-General of the United Nations, condemned the attack.",
+         "Guterres", "leads", "United Nations"),
+        ("Tedros Adhanom, head of the World Health Organization, spoke on Monday.", "Tedros",
+         "leads", "World Health Organization"),
+        ("John Kirby, the Pentagon spokesman, said so.", "Kirby", "memberOf", "Pentagon"),
+        ("Abu Omar, an ISIL gang leader in Raqqah, was killed on Monday.", "Abu Omar",
+         "memberOf", "ISIL"),
+        ("'We are here to work,' said Col. Travis Caughlin, 507th Maintenance Group Commander.",
+         "Caughlin", "leads", "507th Maintenance Group"),
+    ],
+    ids=["name-inside-description", "possessive-chief-executive", "office-of-in-apposition",
+         "head-of-without-article", "spokesman-of-name-inside", "leader-of-a-part-is-member",
+         "a-part-in-the-name-is-the-name"],
+)
+def test_a_description_in_apposition_names_the_owner(nlp, text: str, subject: str,
+                                                     predicate: str, obj: str) -> None:
+    """The owner named inside the description ("the World Health Organization chief") is
+    read, not hidden by the description that covers it; the title is the description's
+    own words ("Secretary-General": leads, not a member's "general")."""
+    found = read(nlp, text)
+    assert has(found, subject, predicate, obj), found
+    assert not has(found, subject, "memberOf" if predicate == "leads" else "leads", obj), found

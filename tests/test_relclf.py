@@ -250,3 +250,59 @@ def test_two_names_of_one_list_keep_the_default_threshold(nlp) -> None:
         "communicatedWith="] < DEFAULT_THRESHOLD
     assert not list(classify(doc, found, model=model))
     assert list(classify(doc, found, model=model, threshold=0.1))
+
+
+def _taught(doc, found, label: str) -> RelationModel:
+    """A model that gives ``label`` to every pair of ``found`` in ``doc``."""
+    pairs = list(candidates(doc, found))
+    return fit([(p.features, label) for p in pairs] * 4, seed=0, epochs=50)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The match was played at the Stade Velodrome, some way from Avignon.", False),
+        ("The match was played at the Stade Velodrome, 20 miles away from Avignon.", False),
+        ("The match was played at the Stade Velodrome, outside Avignon.", True),
+    ],
+    ids=["some-way-from", "miles-away-from", "outside"],
+)
+def test_a_place_at_a_distance_is_not_where_the_thing_is(nlp, text: str, kept: bool) -> None:
+    """Whatever the model says, "X, some way from Y" puts X out of Y."""
+    doc = nlp(text)
+    found = list(mentions(doc))
+    read = {(r.subject.anchor, r.predicate, r.object.anchor)
+            for r in classify(doc, found, model=_taught(doc, found, "locatedIn>"))}
+    assert (("Stade Velodrome", "locatedIn", "Avignon") in read) is kept, read
+
+
+def test_two_kinds_of_actor_are_related_by_no_learned_relation(nlp) -> None:
+    """"a conversation between governments and private businesses" relates no actors: bare
+    plurals name kinds; "the governments" and "the businesses" (of a text) can be related."""
+    for text, kept in (
+            (("It was a hard conversation between governments and private businesses, "
+             "Lai said."), False),
+            (("It was a hard conversation between the governments and the businesses of "
+             "Taiwan, Lai said."), True)):
+        doc = nlp(text)
+        found = [m for m in mentions(doc) if m.nominal]
+        assert len(found) == 2, found
+        read = list(classify(doc, found, model=_taught(doc, found, "communicatedWith=")))
+        assert bool(read) is kept, (text, read)
+
+
+def test_a_learned_residence_stands_beside_a_rules_office() -> None:
+    """A person who leads or serves a country lives in it: the classifier's livesIn is kept
+    beside the rule's leads of that pair; any other learned reading of the pair is not."""
+    from kg.relclf import merge
+    from kg.types import Mention, Relation, Sentence
+
+    s = Sentence(0, 60)
+    person = Mention(0, 23, "President Robert Mugabe", "Person", s, "PERSON")
+    country = Mention(27, 35, "Zimbabwe", "Country", s, "GPE")
+    rule = Relation(person, "leads", country, s, 0.8)
+    lives = Relation(person, "livesIn", country, s, 0.6)
+    other = Relation(person, "opposes", country, s, 0.6)
+    assert merge([rule], [lives, other]) == [rule, lives]
+    assert merge([rule._replace(predicate="communicatedWith")], [lives]) == [
+        rule._replace(predicate="communicatedWith")]
