@@ -57,27 +57,44 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 OX_RUNS, RDFLIB_RUNS, RDFLIB_TIMEOUT = 5, 3, 10.0
 VARIANTS = 200
 SECTION = "# Store benchmark"
-#: What the rewrites of the three slowest queries changed, measured once (kept with the table).
+#: What the rewrites of the slowest queries changed, measured once (kept with the table).
 NOTES = """\
-Where the time went, measured on this store with the queries one at a time (CPU ms, a loaded
-machine): Oxigraph's evaluation, not Python. Reading every term into Python (`kg.query.ask`)
-added 10-25% to the evaluation (now with `list(row)`; by name it was twice that), and
-Oxigraph's own JSON writer took about as long as that, as most of the cost of a row is
-decoding its long strings (a sentence, a source) from the store, about 3 microseconds each,
-in Rust. A lookup from a bound variable costs about 5 microseconds, a scanned triple about
-0.5, and sorting compares decoded strings. Before the rewrites (the run of 2026-11-29 at
-load 1.0): `actor-relations` 991 ms, `quotes-by-speaker` 538, `arrests` 269. What changed:
-the sentence and source of a statement's subject mention or an event's trigger are read from
-the analysis graph's `akg:StatementEvidence` and `akg:EventEvidence` rows (`kg/tallies.py`)
-by three hashed scans, not four lookups per row (about 400 ms of `actor-relations`); `actor-
-relations` no longer sorts on the source, nor `quotes-by-speaker` on source and quote (about
-550 and 200 ms of decoding long strings); every `OPTIONAL` of `arrests` and `payments` is a
-hashed sub-SELECT. Each rewrite answers as the query before it on the demo, the contract
-sample and hand-made odd graphs (`tests/test_queries.py`). `actor-relations` returns 12,886
-rows of 7 columns: decoding its sentences and sources alone costs about 80 ms. Side by side
-on one such store opened read-only (median wall ms of 7 runs of `kg.query.ask`, load average
-4.3): `actor-relations` 1196 before, 333 after; `quotes-by-speaker` 669, 152; `arrests` 380,
-191; `payments` 185, 145."""
+`actor-relations` (2026-11-29; measured on a store this file built at 12:40 UTC, 9,288 rows
+of 7 columns, the relation extraction of the tree then; 10,584 rows in the run above): most
+of its time is the answer itself, not the joins. Its CPU time is now 175-209 ms (loads
+1.7-4.0): about the 200 ms goal when the querying process has a core to itself, over it in
+wall time on a machine as loaded as in the run above (two other processes busy on the two
+cores). Reading every term into Python had been
+costing as much again in Python's cyclic garbage collector:
+each row is a new list, a collection starts every 700 of them, and some go through every
+object of the process (135,000 here, as in `kg query`, which imports the pipeline).
+`kg.query.ask` now reads the rows with the collector paused: 254 ms before, 175 after
+(median wall of 7 runs of each in turn in a process that had imported this file, load 1.8;
+the other saved queries, with fewer rows, within 5 ms of before; the profile above measures
+it again). Tried on that store and not kept, as each took off 5 ms or less, or added: the evidence rows keyed by statement (an
+`akg:evidenceOfStatement` from each row to its statement, one hashed join instead of two:
+-5 ms; and a separately written analysis graph cannot name a statement that is a blank
+node, Oxigraph renames blank nodes on load); the labels of distinct subjects and objects
+only (no change); integer ranks of the labels to sort on (-12 ms of 243 at load 3, for two
+more joins and an analysis term); `sameTerm` instead of `=` in the `IF` (no change); the two
+directions as a `UNION` instead of `VALUES` and `IF` (340 against 200: worse); the store
+compacted (`Store.optimize`: no change). The answer itself, written as one node per row
+with its 7 values and read back by 7 hashed sub-SELECTs, took as long as the query without
+its `ORDER BY` (221 against 189-199 CPU ms at load 3, 12,886 rows): that is the floor of
+producing the rows through Oxigraph and `kg.query.ask`, and the sort (ties on 28 distinct
+actor names at this size: each comparison decodes both rows' terms) is most of what is left.
+
+Earlier rewrites (the run of 2026-11-29 at load 1.0, before them: `actor-relations` 991 ms,
+`quotes-by-speaker` 538, `arrests` 269): the sentence and source of a statement's subject
+mention or an event's trigger are read from the analysis graph's `akg:StatementEvidence` and
+`akg:EventEvidence` rows (`kg/tallies.py`) by three hashed scans, not four lookups per row
+(about 400 ms of `actor-relations`); `actor-relations` no longer sorts on the source, nor
+`quotes-by-speaker` on source and quote (about 550 and 200 ms of decoding long strings);
+every `OPTIONAL` of `arrests` and `payments` is a hashed sub-SELECT. Each rewrite answers as
+the query before it on the demo, the contract sample and hand-made odd graphs
+(`tests/test_queries.py`). A lookup from a bound variable costs about 5 microseconds in
+Oxigraph, a scanned triple about 0.5, decoding a long string (a sentence, a source) from the
+store about 3."""
 FIGURES = {str(p) for p in (AKG.degree, AKG.pageRank, AKG.betweenness, AKG.community)}
 
 
@@ -108,6 +125,55 @@ def write_analysis(store: KGStore, figures: list[ox.Quad]) -> None:
         analysis.add((URIRef(q.subject.value), URIRef(q.predicate.value), value))
     store.add_graph(analysis, ANALYSIS_GRAPH)
     store.store.flush()
+
+
+def profile_query(store: KGStore, sparql: str, runs: int = OX_RUNS) -> dict[str, float]:
+    """Where the time of a SELECT query with an ``ORDER BY`` goes, by taking parts away.
+
+    Median CPU ms of ``runs`` runs of each, run in turn: the query as :func:`kg.query.ask`
+    runs it (``whole``), and its rows read with Python's cyclic garbage collector running
+    (``collected``, as ``ask`` read them before it paused it); without its ``ORDER BY``
+    (``unordered``); that, its rows decoded by Oxigraph but not read into Python
+    (``decoded``); and ``COUNT(*)`` of its pattern (``evaluation``: the joins, no row
+    decoded). The differences are the collector, the sort, the Python objects of every term,
+    and Oxigraph's decoding of the terms from the store.
+
+    Parameters
+    ----------
+    store
+        The store asked.
+    sparql
+        A SELECT query whose ``ORDER BY`` starts a line and ends it.
+    runs
+        Runs of each variant.
+
+    Returns
+    -------
+    dict
+        ``rows`` and ``columns`` of the answer, and the four medians in ms.
+    """
+    unordered = sparql.partition("\nORDER BY")[0]
+    count = "SELECT (COUNT(*) AS ?n) " + unordered[unordered.index("WHERE"):]
+    answer = ask(store, sparql)
+
+    def decoded() -> None:
+        for _ in store.query(unordered):  # type: ignore[union-attr]
+            pass
+
+    def collected() -> None:  # the rows read as kg.query.ask read them before it paused the collector
+        [list(row) for row in store.query(sparql)]  # type: ignore[union-attr]
+
+    variants = {"whole": lambda: ask(store, sparql), "collected": collected,
+                "unordered": lambda: ask(store, unordered), "decoded": decoded,
+                "evaluation": lambda: ask(store, count)}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(runs):
+        for name, fn in variants.items():
+            start = time.process_time()
+            fn()
+            cpu[name].append((time.process_time() - start) * 1000)
+    out = {name: statistics.median(times) for name, times in cpu.items()}
+    return {"rows": len(answer.rows), "columns": len(answer.columns), **out}
 
 
 def _replace_section(text: str, section: str) -> str:
@@ -286,6 +352,8 @@ def main(target: int = 1_000_000) -> None:
             ox_times[name], ox_cpu[name] = median_ms(lambda s=sparql: ask(store, s), OX_RUNS)
             print(f"  oxigraph {name}: {ox_times[name]:.0f} ms ({ox_cpu[name]:.0f} ms CPU)",
                   flush=True)
+        profile = profile_query(store, queries["actor-relations"], runs=2 * OX_RUNS + 1)
+        print(f"  actor-relations profile: {profile}", flush=True)
         ox_peak = peak_mb()
         load_avg = os.getloadavg()[0]
 
@@ -341,7 +409,20 @@ def main(target: int = 1_000_000) -> None:
         flag = "" if ox_times[name] < 200 else " (over goal)"
         lines.append(f"| `{name}` | {ox_times[name]:.0f}{flag} | {ox_cpu[name]:.0f} | {rd_ms} "
                      f"| {ratio} |")
-    lines += ["", NOTES]
+    p = profile
+    lines += [
+        "",
+        (f"Where the time of `actor-relations` goes ({p['rows']:,} rows of {p['columns']} "
+         f"columns; `profile_query`: median CPU ms of {2 * OX_RUNS + 1} runs of each variant, "
+         f"run in turn): the query {p['whole']:.0f} ({p['collected']:.0f} with the garbage "
+         f"collector running while the rows are read); without its `ORDER BY` {p['unordered']:.0f} "
+         f"(the sort: {p['whole'] - p['unordered']:.0f}); of that, reading every term into "
+         f"Python {p['unordered'] - p['decoded']:.0f}, Oxigraph decoding the rows' terms from "
+         f"the store {p['decoded'] - p['evaluation']:.0f}, and evaluating the pattern "
+         f"(`COUNT(*)`: the scans and hash joins, no row decoded) {p['evaluation']:.0f}."),
+        "",
+        NOTES,
+    ]
     section = "\n".join(lines) + "\n"
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     RESULTS.write_text(_replace_section(old, section), encoding="utf-8")

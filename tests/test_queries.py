@@ -1,15 +1,18 @@
 """The saved analyst questions in queries/: each says what it asks, parses, runs, and answers."""
 
+import gc
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from rdflib import Graph
 
 from kg.build import build
 from kg.incremental import add, remove
 from kg.network import ANALYSIS_GRAPH
-from kg.query import ask
+from kg.query import TooManyRowsError, ask
 from kg.store import KGStore
 from kg.tallies import PAIR_FLOOR, tallies_graph
 
@@ -263,3 +266,50 @@ def test_pairs_in_one_sentence_are_written_only_while_few_pairs_repeat(frequent,
     pairs = ask(store, "SELECT ?p WHERE { ?p a akg:NamePair }")
     assert len(pairs.rows) == frequent + (frequent < PAIR_FLOOR)
     _same_answer(store, "named-together")
+
+
+def _many_rows(n: int = 7000) -> KGStore:
+    store = KGStore()
+    store.store.extend(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:x:{i}"), pyoxigraph.NamedNode("urn:p"),
+                                       pyoxigraph.Literal(f"row {i}")) for i in range(n))
+    return store
+
+
+def test_answers_are_read_without_cyclic_collections_and_the_collector_is_restored():
+    store = _many_rows()
+    collections = []
+
+    def seen(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        [list(row) for row in store.query("SELECT ?s ?o WHERE { ?s <urn:p> ?o }")]
+        assert len(collections) >= 5  # 7,000 new lists start one collection per 700
+        for sparql in ("SELECT ?s ?o WHERE { ?s <urn:p> ?o }",
+                       "CONSTRUCT { ?s <urn:q> ?o } WHERE { ?s <urn:p> ?o }"):
+            collections.clear()
+            assert len(ask(store, sparql).rows) == 7000
+            assert len(collections) <= 1  # the one put off until the rows were made, if any
+            assert gc.isenabled()
+        with pytest.raises(TooManyRowsError):
+            ask(store, "SELECT ?s WHERE { ?s <urn:p> ?o }", max_rows=10)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            ask(store, "SELECT ?s WHERE { ?s <urn:p> ?o }")
+            assert not gc.isenabled()  # left as it was found
+        finally:
+            gc.enable()
+    finally:
+        gc.callbacks.remove(seen)
+
+
+def test_threads_asking_at_once_leave_the_collector_on():
+    store = _many_rows(500)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: ask(store, "SELECT ?s WHERE { ?s <urn:p> ?o }"),
+                                range(64)))
+    assert all(len(a.rows) == 500 for a in answers)
+    assert gc.isenabled()
