@@ -21,7 +21,7 @@ from typing import Any, Literal
 from rdflib import URIRef
 from spacy.language import Language
 
-from kg.components import TYPOGRAPHIC
+from kg.components import parser_text
 from kg.coref import PRONOUN
 from kg.events import events, implied_relations
 from kg.explore import BUILD_EXPLORER_NODES, write_explorer
@@ -161,8 +161,10 @@ def parse(
     the same text (see :mod:`kg.longtext`); ``kg_names``, which reads the whole document,
     runs on the joined ``Doc`` of every document. The parser reads typographic quotes (’ ‘ “
     ”) as their ASCII spelling (:data:`kg.components.TYPOGRAPHIC`, one character for one:
-    "Da’esh" is "Da'esh", a name the model knows); the ``Doc`` keeps the text as written for
-    :func:`kg.spans.text_of`, which every offset and anchor is read from.
+    "Da’esh" is "Da'esh", a name the model knows) and the white space around a blank line as
+    newlines, where a sentence starts (:func:`kg.components.parser_text`); the ``Doc`` keeps
+    the text as written for :func:`kg.spans.text_of`, which every offset and anchor is read
+    from.
 
     Parameters
     ----------
@@ -184,7 +186,7 @@ def parse(
                 text, sections = mask(document.text, page.furniture), page.sections
             except Exception:  # noqa: BLE001  a page the segmenter cannot read is read whole
                 text, sections = document.text, []
-            read = text.translate(TYPOGRAPHIC)  # what the parser reads: same length
+            read = parser_text(text)  # what the parser reads: same length
             points = split_points(text, max_chars)
             for i, (begin, end) in enumerate(pairwise(points)):
                 yield read[begin:end], (document, sections, text, read, i == len(points) - 2)

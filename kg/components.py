@@ -9,15 +9,22 @@ and adding the name where the model found nothing and no other entity overlaps i
 gives each token written with typographic quotes (’ ‘ “ ”) the norm of its ASCII spelling
 ("Da’esh" is read as "Da'esh", a name the model finds), so the statistical components see
 the form they were trained on while the text, and every offset into it, stays as written.
+
+``kg_paragraphs`` runs before the parser too: a blank line ends a sentence. spaCy's parser
+does not split at blank lines, so a headline ran into the lede ("... generates 1,000 arrests
+Cambodia on Wednesday said ..."), and "Cambodia" was not read as the subject of "said". The
+text the parser reads (:func:`parser_text`) gives such a whitespace run as newlines only (one
+token), and the component starts a sentence after it; spaCy's parser keeps preset starts.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg import gazetteer
@@ -26,10 +33,13 @@ __all__ = [
     "TYPOGRAPHIC",
     "GazetteerRuler",
     "NamePropagator",
+    "ParagraphStarts",
     "TypographicNorms",
     "make_gazetteer_ruler",
     "make_name_propagator",
+    "make_paragraph_starts",
     "make_typographic_norms",
+    "parser_text",
 ]
 
 #: Entity labels that name actors or places, which :class:`NamePropagator` spreads.
@@ -37,6 +47,12 @@ ACTOR_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC")
 #: Typographic quotes and their ASCII forms (one character each: offsets do not move).
 TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _QUOTES = ("\u2019", "\u2018", "\u201c", "\u201d")
+#: A blank line and the white space after it (masked page furniture is spaces between
+#: newlines). Spaces before its first newline are left: they stay the whitespace of the
+#: token before ('."  \n\n' keeps the closing quote with its sentence).
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+#: Newlines in a whitespace token that make the next token start a sentence (a blank line).
+PARAGRAPH_NEWLINES = 2
 #: Labels of numbers: a span of them with no digit in it was a name the model misread.
 NUMBER_LABELS = ("CARDINAL", "QUANTITY", "ORDINAL", "MONEY", "PERCENT")
 
@@ -153,6 +169,88 @@ class NamePropagator:
         return doc
 
 
+def parser_text(text: str) -> str:
+    """The text the parser reads: as long as ``text``, every offset the same.
+
+    Typographic quotes are read as ASCII (:data:`TYPOGRAPHIC`), and a blank line with the
+    white space after it as as many newlines: one white-space token, which
+    :class:`ParagraphStarts` reads as a paragraph break. The parser reads such a token by its
+    characters: with the spaces of masked page furniture in it ("\\n\\n      \\n\\n") it cut
+    the one-word sentence "Cambodia" from the start of the demo's first story.
+
+    Parameters
+    ----------
+    text
+        The text of a document (its page furniture masked with spaces).
+
+    Returns
+    -------
+    str
+        The text to hand to the pipeline, ``len(text)`` characters long.
+
+    Examples
+    --------
+    >>> parser_text("Big news \\n\\n   \\n\\n  Hun Manet\u2019s order.")
+    "Big news \\n\\n\\n\\n\\n\\n\\n\\n\\nHun Manet's order."
+    """
+    return _BLANK_LINE.sub(lambda m: "\n" * len(m.group()), text.translate(TYPOGRAPHIC))
+
+
+class ParagraphStarts:
+    """Start a sentence after each blank line, before the parser finds sentences.
+
+    A whitespace token holding :data:`PARAGRAPH_NEWLINES` newlines or more (a headline and
+    its story, two paragraphs, a dateline, list items a blank line apart) ends the sentence
+    before it: the token after it is marked ``is_sent_start``, and the white space and the
+    closing punctuation just before it (a quote's last '."') are marked as no start, so
+    they stay with the sentence they close; spaCy's parser keeps both. Nothing else is set:
+    the parser still finds every other sentence bound.
+
+    Parameters
+    ----------
+    name
+        The component's name in the pipeline.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> doc = ParagraphStarts()(spacy.blank("en")('"Big news."\\n\\nHun Manet spoke.'))
+    >>> [(token.text, token.is_sent_start) for token in doc[3:7]]
+    [('.', False), ('"', False), ('\\n\\n', False), ('Hun', True)]
+    """
+
+    def __init__(self, name: str = "kg_paragraphs") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.set_annotations(doc, self.match(doc))
+
+    def match(self, doc: Doc) -> list[tuple[int, bool]]:
+        """``(token index, is_sent_start)``: True for each token that follows a blank line
+        (and is not white space), False for the break and the closing punctuation before it."""
+        found = []
+        for token in doc[1:-1]:
+            if (token.is_space and token.text.count("\n") >= PARAGRAPH_NEWLINES
+                    and not doc[token.i + 1].is_space):
+                found.append((token.i, False))
+                i = token.i - 1
+                while i > 0 and _closes(doc[i]):
+                    found.append((i, False))
+                    i -= 1
+                found.append((token.i + 1, True))
+        return found
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, bool]]) -> Doc:
+        for i, start in matches:
+            doc[i].is_sent_start = start
+        return doc
+
+
+def _closes(token: Token) -> bool:
+    """Punctuation that ends a sentence or a quote ('.', '"', ')'), not one that opens one."""
+    return token.is_punct and (token.is_quote or not token.is_left_punct)
+
+
 class TypographicNorms:
     """Give tokens spelt with typographic quotes the norm of their ASCII spelling.
 
@@ -202,6 +300,12 @@ class TypographicNorms:
 def make_typographic_norms(nlp: Language, name: str) -> TypographicNorms:
     """Factory of :class:`TypographicNorms` (``nlp.add_pipe("kg_typography", first=True)``)."""
     return TypographicNorms(name)
+
+
+@Language.factory("kg_paragraphs", assigns=["token.is_sent_start"])
+def make_paragraph_starts(nlp: Language, name: str) -> ParagraphStarts:
+    """Factory of :class:`ParagraphStarts` (``nlp.add_pipe("kg_paragraphs", before="parser")``)."""
+    return ParagraphStarts(name)
 
 
 @Language.factory("kg_gazetteer", assigns=["doc.ents"], requires=["doc.ents"])

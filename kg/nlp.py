@@ -52,6 +52,7 @@ def load_pipeline(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL) -> Langu
         import kg.components  # noqa: F401  (registers the factory)
 
         nlp.add_pipe("kg_typography", first=True)  # ASCII norms for the model to read
+        nlp.add_pipe("kg_paragraphs", after="kg_typography")  # a blank line ends a sentence
         nlp.add_pipe("kg_gazetteer", after="ner")
         nlp.add_pipe("kg_names", after="kg_gazetteer")
     if missing:

@@ -238,6 +238,9 @@ def fit(pairs: Sequence[Pair], *, seed: int = DEFAULT_SEED, epochs: int = DEFAUL
     Returns
     -------
     RelationModel
+        With the average of its weights over every update (Polyak averaging, as spaCy's
+        training keeps): the last update's weights swung with the seed and with one
+        training pair more or less.
 
     Raises
     ------
@@ -255,7 +258,7 @@ def fit(pairs: Sequence[Pair], *, seed: int = DEFAULT_SEED, epochs: int = DEFAUL
         raise ValueError(f"unknown labels {sorted(unknown)}; known: {', '.join(LABELS)}")
     fix_random_seed(seed)
     model = RelationModel.new(labels=LABELS, length=length)
-    optimizer = Adam(learn_rate)
+    optimizer = Adam(learn_rate, use_averages=True)
     gold = numpy.array([index[label] for _, label in pairs], dtype="int64")
     order = list(range(len(pairs)))
     shuffle = random.Random(seed).shuffle
@@ -269,6 +272,10 @@ def fit(pairs: Sequence[Pair], *, seed: int = DEFAULT_SEED, epochs: int = DEFAUL
             truth[numpy.arange(len(batch)), gold[batch]] = 1.0
             backprop((scores - truth) / len(batch))
             model.model.finish_update(optimizer)
+    for node in model.model.walk():  # the averaged weights, as spaCy's own training keeps
+        for name in node.param_names:
+            if (node.id, name) in optimizer.averages:
+                node.set_param(name, optimizer.averages[(node.id, name)].copy())
     return model
 
 
