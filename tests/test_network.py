@@ -240,7 +240,8 @@ def test_isolated_nodes_are_communities_of_their_own_and_leave_the_others_alone(
     assert groups(found, linked) == groups(communities(linked, seed=3), linked)
     alone = [n for n in g if n not in linked]
     assert len({found[n] for n in alone}) == len(alone) == 201
-    assert min(found[n] for n in alone) >= len(set(found[n] for n in linked))
+    assert min(found[n] for n in alone) >= len({found[n] for n in linked})
+
 
 def test_participation_and_brokers():
     g = nx.barbell_graph(4, 1)  # two cliques joined through node 4
