@@ -196,7 +196,17 @@ def parser_text(text: str) -> str:
     return _BLANK_LINE.sub(lambda m: "\n" * len(m.group()), text.translate(TYPOGRAPHIC))
 
 
-class ParagraphStarts:
+class _Component:
+    """A pipeline component that needs nothing but a name (which ``nlp.add_pipe`` gives)."""
+
+    #: Its name when none is given.
+    default_name = ""
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or self.default_name
+
+
+class ParagraphStarts(_Component):
     """Start a sentence after each blank line, before the parser finds sentences.
 
     A whitespace token holding :data:`PARAGRAPH_NEWLINES` newlines or more (a headline and
@@ -206,11 +216,6 @@ class ParagraphStarts:
     they stay with the sentence they close; spaCy's parser keeps both. Nothing else is set:
     the parser still finds every other sentence bound.
 
-    Parameters
-    ----------
-    name
-        The component's name in the pipeline.
-
     Examples
     --------
     >>> import spacy
@@ -219,8 +224,7 @@ class ParagraphStarts:
     [('.', False), ('"', False), ('\\n\\n', False), ('Hun', True)]
     """
 
-    def __init__(self, name: str = "kg_paragraphs") -> None:
-        self.name = name
+    default_name = "kg_paragraphs"
 
     def __call__(self, doc: Doc) -> Doc:
         return self.set_annotations(doc, self.match(doc))
@@ -251,17 +255,12 @@ def _closes(token: Token) -> bool:
     return token.is_punct and (token.is_quote or not token.is_left_punct)
 
 
-class TypographicNorms:
+class TypographicNorms(_Component):
     """Give tokens spelt with typographic quotes the norm of their ASCII spelling.
 
     spaCy's English models read a token by its norm (and shape and affixes): "Da’esh" is a
     word they never saw, "Da'esh" one they label. The text and the tokens are left as they
     are; only ``Token.norm_`` changes, so offsets and ``nif:anchorOf`` stay exact.
-
-    Parameters
-    ----------
-    name
-        The component's name in the pipeline.
 
     Examples
     --------
@@ -271,8 +270,7 @@ class TypographicNorms:
     ("da'esh", True)
     """
 
-    def __init__(self, name: str = "kg_typography") -> None:
-        self.name = name
+    default_name = "kg_typography"
 
     def __call__(self, doc: Doc) -> Doc:
         return self.set_annotations(doc, self.match(doc))
