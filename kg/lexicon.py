@@ -29,10 +29,12 @@ __all__ = [
     "LIGHT_VERBS",
     "MEMBERSHIP_VERBS",
     "MEMBER_TITLES",
+    "NATIONAL_OFFICES",
     "PLACE_LEADER_TITLES",
     "PRESENCE_VERBS",
     "RELATION_VERBS",
     "SPEECH_VERBS",
+    "SUBUNIT_NOUNS",
     "lemma",
 ]
 
@@ -148,6 +150,19 @@ OFFICE_TITLES: frozenset[str] = frozenset(
     ("minister", "secretary", "president", "premier", "chancellor", "governor", "mayor",
      "king", "queen", "emir", "sultan", "monarch", "ambassador", "envoy", "senator",
      "commissioner", "secretary-general", "attorney-general", "prosecutor", "speaker")
+)
+#: Nouns naming a part of an organisation: whoever leads one ("an ISIL gang leader", "the
+#: Red Cross disaster team chief") is a member of the organisation, not its head.
+SUBUNIT_NOUNS: frozenset[str] = frozenset(
+    ("gang", "cell", "unit", "team", "squad", "brigade", "battalion", "platoon", "division",
+     "branch", "wing", "faction", "section", "desk", "bureau", "delegation", "committee",
+     "chapter", "group")
+)
+#: Last words of the titles of a national office, held in one country's government ("Prime
+#: Minister", "Information Minister", "President"), not in any organisation's ("Secretary
+#: General").
+NATIONAL_OFFICES: frozenset[str] = frozenset(
+    ("president", "premier", "chancellor", "king", "queen", "emir", "minister")
 )
 #: Titles of people in charge of a country or place ("President of France", "Iraqi Prime
 #: Minister", "the head of Crimea"); other leader titles with a place are memberOf it.

@@ -39,14 +39,17 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
+from kg import gazetteer
 from kg.frames import Frame, MentionIndex, columns, conjuncts, is_usable, units, verb_frame
 from kg.lexicon import (
     LEADER_TITLES,
     MEMBER_TITLES,
     MEMBERSHIP_VERBS,
+    NATIONAL_OFFICES,
     PLACE_LEADER_TITLES,
     PRESENCE_VERBS,
     RELATION_VERBS,
+    SUBUNIT_NOUNS,
     lemma,
 )
 from kg.mentions import REFERENCE_CODE as _REFERENCE_CODE
@@ -54,9 +57,7 @@ from kg.types import ActorClass, Mention, Relation
 
 __all__ = [
     "MAX_SENTENCE_TOKENS",
-    "NATIONAL_OFFICES",
     "PREDICATES",
-    "SUBUNIT_NOUNS",
     "SYMMETRIC",
     "dateline_relations",
     "fits",
@@ -308,13 +309,6 @@ def _hedged(verb: Token) -> bool:
 # ---------------------------------------------------------------- titles
 
 
-#: Nouns naming a part of an organisation: whoever leads one ("an ISIL gang leader", "the
-#: Red Cross disaster team chief") is a member of the organisation, not its head.
-SUBUNIT_NOUNS = frozenset(("gang", "cell", "unit", "team", "squad", "brigade", "battalion",
-                           "platoon", "division", "branch", "wing", "faction", "section",
-                           "desk", "bureau", "delegation", "committee", "chapter", "group"))
-
-
 def _title_kind(words: Sequence[Token | str], obj: Mention) -> str | None:
     """``leads`` or ``memberOf`` for a title ("Secretary General", "spokesman") of ``obj``."""
     lemmas = [lemma(w) for w in words
@@ -413,25 +407,23 @@ def _country_named(group: Mention, sent: Span, index: MentionIndex) -> Mention |
     """The mention of the country a nationality adjective names ("Cambodian" -> Cambodia):
     one in ``sent`` if there is one, else the document's first; None when the document does
     not name that country."""
-    from kg import gazetteer
-
     if not _is_nationality(group):
         return None
     country = gazetteer.demonym(group.name or group.anchor)
     if country is None:
         return None
     doc = sent.doc
-    named = [m for m in index.in_order(0, len(doc)) if m.cls == "Country" and not m.nominal
-             and (place := gazetteer.country(m.name or m.anchor)) is not None
-             and place.iso == country.iso]
+    named = [m for m in index.in_order(0, len(doc))
+             if (place := _country_of(m)) is not None and place.iso == country.iso]
     inside = [m for m in named if sent.start <= index.spans[m].start < sent.end]
     return next(iter(inside or named), None)
 
 
-#: Titles of a national office: held in one country's government ("Prime Minister",
-#: "Information Minister", "President"), not in any organisation's ("Secretary General").
-NATIONAL_OFFICES = frozenset(("president", "prime minister", "premier", "chancellor", "king",
-                              "queen", "emir", "minister"))
+def _country_of(mention: Mention) -> gazetteer.Place | None:
+    """The country a named country mention names ("Cambodia"), from the gazetteer."""
+    if mention.cls != "Country" or mention.nominal:
+        return None
+    return gazetteer.country(mention.name or mention.anchor)
 
 
 def _office_of_country(person: Mention, title: Sequence[Token | str], sent: Span,
@@ -442,17 +434,13 @@ def _office_of_country(person: Mention, title: Sequence[Token | str], sent: Span
     sentence: a parse run across a headline may miss that), and the titled person has no
     other owner. A country named otherwise ("will travel to Iraq", "the crisis in Syria") is
     too often another's."""
-    from kg import gazetteer
-
     lemmas = [lemma(w) for w in title if (w.is_alpha if isinstance(w, Token) else w.isalpha())]
-    if not lemmas or "general" in lemmas or not (
-            lemmas[-1] in NATIONAL_OFFICES or " ".join(lemmas).endswith("prime minister")):
+    if not lemmas or "general" in lemmas or lemmas[-1] not in NATIONAL_OFFICES:
         return
     inside = _mentions_in(sent, index)
     countries: dict[str, list[Mention]] = {}
     for mention in inside:
-        place = gazetteer.country(mention.name or mention.anchor) \
-            if mention.cls == "Country" and not mention.nominal else None
+        place = _country_of(mention)
         if place is not None:
             countries.setdefault(place.iso, []).append(mention)
         elif mention.cls == "NationalityGroup" and _is_nationality(mention):
@@ -573,8 +561,6 @@ def nationality_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
 def _is_nationality(mention: Mention) -> bool:
     """A nationality group named by a demonym ("Taiwanese", "Russians"), not a party or a
     faith ("Democrat", "Republican"), which spaCy labels NORP too."""
-    from kg import gazetteer
-
     return mention.cls == "NationalityGroup" and gazetteer.demonym(mention.name or
                                                                    mention.anchor) is not None
 

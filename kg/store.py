@@ -270,9 +270,7 @@ class KGStore:
             operations.append(f"INSERT DATA {{ {union}\n {named} }}")
             self.store.update(" ;\n".join(operations))
             return
-        # each named graph and its copy in the union; every N-Triples line ends with " .\n"
-        # (a newline in a literal is escaped)
-        quads = "".join(text.replace(" .\n", f" {name} .\n") + text for text, name in texts)
+        quads = "".join(_with_union(text, name) for text, name in texts)
         if self.path is not None and quads.count("\n") <= BULK_QUADS:
             self.store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
         else:
@@ -326,9 +324,7 @@ class KGStore:
         stream = iter(lines)
         while part := list(islice(stream, batch)):
             count += len(part)
-            text = "".join(part)
-            # every N-Triples line ends with " .\n" (a newline in a literal is escaped)
-            self.store.load(text.replace(" .\n", f" {graph} .\n") + text, format=ox.RdfFormat.N_QUADS)
+            self.store.load(_with_union("".join(part), graph), format=ox.RdfFormat.N_QUADS)
             self._flush_part()
         return count
 
@@ -501,6 +497,16 @@ class KGStore:
                 sparql, prefixes=NAMESPACES, default_graph=[ox.NamedNode(g) for g in default_graph]
             )
         return self.store.query(sparql, prefixes=NAMESPACES)
+
+
+def _with_union(text: str, graph: ox.NamedNode) -> str:
+    """N-Quads of the N-Triples ``text`` in the named graph ``graph`` and in the union (the
+    default graph). Every N-Triples line ends with " .\\n": a newline in a literal is escaped.
+
+    >>> _with_union('<urn:a> <urn:b> "c" .\\n', ox.NamedNode("urn:g"))
+    '<urn:a> <urn:b> "c" <urn:g> .\\n<urn:a> <urn:b> "c" .\\n'
+    """
+    return text.replace(" .\n", f" {graph} .\n") + text
 
 
 def _drop(graph: ox.NamedNode) -> str:
