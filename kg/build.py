@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from rdflib import URIRef
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.components import parser_text
 from kg.coref import PRONOUN
@@ -179,17 +180,21 @@ def parse(
     """
     names = nlp.get_pipe("kg_names") if "kg_names" in nlp.pipe_names else None
 
-    def pieces() -> Iterator[tuple[str, tuple[Document, list[Section], str, str, bool]]]:
+    def pieces() -> Iterator[tuple[str | Doc, tuple[Document, list[Section], str, str, bool]]]:
         for document in documents:
             try:
                 page = layout(document.text, title=document.title)
                 text, sections = mask(document.text, page.furniture), page.sections
+                breaks = page.breaks
             except Exception:  # noqa: BLE001  a page the segmenter cannot read is read whole
-                text, sections = document.text, []
+                text, sections, breaks = document.text, [], []
             read = parser_text(text)  # what the parser reads: same length
             points = split_points(text, max_chars)
             for i, (begin, end) in enumerate(pairwise(points)):
-                yield read[begin:end], (document, sections, text, read, i == len(points) - 2)
+                piece = read[begin:end]
+                inside = [b - begin for b in breaks if begin < b < end]
+                yield (_started(nlp, piece, inside) if inside else piece,
+                       (document, sections, text, read, i == len(points) - 2))
 
     parts: list[Any] = []
     disable = ["kg_names"] if names is not None else []
@@ -201,6 +206,18 @@ def parse(
             doc = keep_text(join_pieces(parts, read), text)  # join_pieces checked they match
             parts = []
             yield (names(doc) if names is not None else doc), document, sections
+
+
+def _started(nlp: Language, text: str, starts: list[int]) -> Doc:
+    """``text`` tokenised, a sentence starting at each of the character offsets ``starts``
+    (where a headline's line ends: :attr:`kg.segment.Layout.breaks`); the pipeline's parser
+    keeps starts set before it."""
+    doc = nlp.make_doc(text)
+    for start in starts:
+        token = doc.char_span(start, start + 1, alignment_mode="expand")
+        if token is not None and token.start > 0 and not doc[token.start].is_space:
+            doc[token.start].is_sent_start = True  # not after masked furniture: a blank line
+    return doc
 
 
 def is_sampled(index: int, validate: Validation | bool = DEFAULT_VALIDATE) -> bool:

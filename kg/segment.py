@@ -8,8 +8,14 @@ and often a block of related stories, each with its own headline, publisher and 
   symbols) or that speak the vocabulary of apps and sites ("Download the app",
   "No comments yet") rather than of news;
 - **stories**: a headline is a line that the page repeats within a few lines (teaser and title),
-  or the first line of a page whose second part is prose; the lines between a headline and the
-  story's first prose line are its header (publisher, age), read as metadata.
+  or the first line of a page when prose follows it within a few lines; the lines between a
+  headline and the story's first prose line are its header (publisher, age), read as metadata.
+
+Inside a story two kinds of short line are kept as text: a line that introduces what follows
+("Minister Ellwood said:"), and a line that continues a sentence broken across lines (a link's
+words on a line of their own: "the U.S.-led" / "coalition" / "conducted five airstrikes").
+A headline kept as text ends its sentence: :attr:`Layout.breaks` holds the offset where the
+next sentence starts, for the parser (spaCy runs a line into the next one otherwise).
 
 The text is never changed: furniture is masked with spaces (same length, same offsets) before
 parsing, so every offset still slices the original text.
@@ -45,6 +51,9 @@ _AGO = re.compile(
 _BULLET = re.compile(r"^[\s•·*\-–—|]+")
 #: lines a headline may be repeated within (teaser, headline, header lines between)
 _REPEAT_WINDOW = 8
+#: lines between a page's first line and its first prose for that line to be its headline
+#: (a byline, a date, an age)
+_HEADER_LINES = 3
 #: a line of fewer words than this, with no sentence in it, is furniture
 _MIN_PROSE_WORDS = 5
 #: a line this long is prose whatever words of apps and sites it holds ("the app's menu")
@@ -52,10 +61,12 @@ _MAX_UI_LINE_WORDS = 25
 
 
 class Layout(NamedTuple):
-    """The stories of a text and the spans of furniture around them (character offsets)."""
+    """The stories of a text, the spans of furniture around them, and the offsets where a
+    sentence starts after a headline (character offsets)."""
 
     sections: list[Section]
     furniture: list[tuple[int, int]]
+    breaks: list[int] = []  # noqa: RUF012  (read only)
 
 
 class _Line(NamedTuple):
@@ -94,6 +105,7 @@ def layout(text: str, *, title: str | None = None) -> Layout:
     headlines = _headlines(lines)
     furniture: list[tuple[int, int]] = []
     sections: list[Section] = []
+    breaks: list[int] = []
     current: dict[str, object] | None = None
     header: list[_Line] = []  # furniture between a headline and its story's first prose
     seen: set[str] = set()
@@ -106,7 +118,9 @@ def layout(text: str, *, title: str | None = None) -> Layout:
             seen.add(key)
             current = {"start": line.start, "end": line.end, "title": line.text}
             header = []
-        elif key not in seen and _is_prose(line.text):
+            if index + 1 < len(lines):
+                breaks.append(lines[index + 1].start)
+        elif key not in seen and (_is_prose(line.text) or _in_prose(text, lines, index)):
             if current is None:
                 current = {"start": line.start, "end": line.end, "title": title}
             if header:
@@ -124,7 +138,7 @@ def layout(text: str, *, title: str | None = None) -> Layout:
         # no story at all (a dateline, "Moscow ITAR-TASS"; a list): nothing is page furniture
         # around a story, so nothing is masked and the text is read whole
         return Layout([], [])
-    return Layout(sections, furniture)
+    return Layout(sections, furniture, breaks)
 
 
 def mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -152,29 +166,63 @@ def _lines(text: str) -> Iterator[_Line]:
 
 
 def _is_prose(line: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(line)]
-    if len(words) < _MIN_PROSE_WORDS:
+    words = len(_WORD.findall(line))
+    if words < _MIN_PROSE_WORDS:
         return False
-    if len(words) < _MAX_UI_LINE_WORDS:  # site vocabulary makes short lines furniture only
-        ui = sum(1 for w in words if w in _UI_WORDS)
-        reader = any(w in _READER for w in words)
-        if ui >= 2 or (ui and reader):
-            return False
-    return bool(_TERMINAL.search(line)) or len(words) >= 12
+    # site vocabulary (two of its words, or one and "you") makes short lines furniture only
+    if words < _MAX_UI_LINE_WORDS and _ui_words(line) >= 2:
+        return False
+    return bool(_TERMINAL.search(line)) or words >= 12
+
+
+def _ui_words(line: str) -> int:
+    """How many words of apps and sites ``line`` holds; one more if it speaks to the reader."""
+    words = [w.lower() for w in _WORD.findall(line)]
+    return sum(1 for w in words if w in _UI_WORDS) + any(w in _READER for w in words)
+
+
+def _in_prose(text: str, lines: list[_Line], i: int) -> bool:
+    """Whether the short line ``lines[i]`` belongs to the prose around it: it introduces the
+    prose line after it ("Mr Hammond said:"), or it sits inside a sentence broken across
+    lines (the line before ends with no sentence end, the line after goes on in lower case,
+    no blank line between them). Never a line of site vocabulary."""
+    line = lines[i]
+    if i + 1 >= len(lines) or _ui_words(line.text):
+        return False
+    after = lines[i + 1].text
+    if line.text.endswith(":") and len(_WORD.findall(line.text)) >= 2:
+        return _is_prose(after)
+    if i == 0 or "\n\n" in _squeezed(text, lines[i - 1].end, lines[i + 1].start):
+        return False
+    return not _TERMINAL.search(lines[i - 1].text) and after[:1].islower()
+
+
+def _squeezed(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` without spaces and tabs: a blank line shows as two newlines."""
+    return text[start:end].replace(" ", "").replace("\t", "")
 
 
 def _headlines(lines: list[_Line]) -> set[int]:
-    """Indexes of lines that open a story: repeated soon after, and no sentence themselves."""
+    """Indexes of lines that open a story, no sentence themselves: repeated soon after, or
+    the page's first line when prose follows it within a few lines."""
     found = set()
     for i, line in enumerate(lines):
         words = _WORD.findall(line.text)
-        if len(words) < 3 or line.text.endswith((".", "!", "?")) or _AGO.search(line.text):
+        if len(words) < 3 or line.text.endswith((".", "!", "?", ":")) or _AGO.search(line.text):
             continue
         key = _key(line.text)
         window = lines[i + 1 : i + 1 + _REPEAT_WINDOW]
-        if any(_key(other.text) == key for other in window):
+        repeated = any(_key(other.text) == key for other in window)
+        first = (i == 0 and not _ui_words(line.text) and _prose_soon(lines[1:1 + _HEADER_LINES])
+                 and not lines[1].text[:1].islower())  # not when its words go on below
+        if repeated or first:
             found.add(i)
     return found
+
+
+def _prose_soon(lines: list[_Line]) -> bool:
+    """Whether a prose line comes among ``lines`` (a headline's header lines, then its story)."""
+    return any(_is_prose(line.text) for line in lines)
 
 
 def _key(line: str) -> str:

@@ -71,3 +71,19 @@ def test_long_texts_read_in_pieces_keep_the_paragraph_starts(nlp):
     assert text_of(pieces) == text
     assert [text[s.start:s.end] for s in sentences(whole)] == expected
     assert [text[s.start:s.end] for s in sentences(pieces)] == expected
+
+
+def test_a_plain_text_headline_on_its_own_line_is_read_and_ends_its_sentence(nlp):
+    # title, one line break, story: the segmenter keeps the title (it was masked as a short
+    # line) and the parser, which runs a line into the next, is told where the story starts
+    headline = "Hun Manet orders a crackdown on scam compounds"
+    text = f"{headline}\n{BODY}\n"
+    [(doc, _, sections)] = list(parse(nlp, [Document(source="t.txt", text=text)]))
+    assert [s.title for s in sections] == [headline]
+    assert [text[s.start:s.end] for s in sentences(doc)][:2] == [headline, BODY]
+    assert any(m.anchor == "Hun Manet" and m.start == 0 for m in mentions(doc))
+    # in pieces too, the start is set in the piece that holds it
+    long = "\n".join([HEADLINE] + [BODY] * 4)
+    [(pieces, _, _)] = list(parse(nlp, [Document(source="p.txt", text=long)], max_chars=200))
+    assert text_of(pieces) == long
+    assert [long[s.start:s.end] for s in sentences(pieces)][:2] == [HEADLINE, BODY]

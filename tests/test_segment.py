@@ -57,4 +57,39 @@ def test_a_long_line_of_prose_naming_an_app_and_a_menu_is_prose():
 
 def test_a_text_without_a_story_is_read_whole():
     dateline = "Moscow ITAR-TASS\nOW2102114194 Beijing XINHUA in English"
-    assert layout(dateline) == ([], [])
+    assert layout(dateline) == ([], [], [])
+
+
+def test_a_first_line_with_prose_after_it_is_the_headline_and_ends_its_sentence():
+    text = ("Hun Manet orders a crackdown on scam compounds\nBy Grant Peck\n"
+            "Cambodia's prime minister ordered police to raid the compounds on Monday.")
+    found = layout(text)
+    assert [s.title for s in found.sections] == ["Hun Manet orders a crackdown on scam compounds"]
+    assert [text[a:b] for a, b in found.furniture] == ["By Grant Peck"]
+    assert found.breaks == [text.index("By Grant")]
+
+
+def test_a_first_line_whose_words_go_on_below_is_no_headline():
+    text = ("Also in the past 24 hours, the Pentagon's Davis said, the U.S.-led\ncoalition\nconducted five airstrikes "
+            "near Mosul, delivering 101 munitions.")
+    found = layout(text)
+    assert found.furniture == [] and found.breaks == []
+    assert found.sections[0].title is None
+
+
+def test_a_line_introducing_a_quote_is_kept():
+    quote = "\u201cThe UK condemns the attack on the aid convoy, and we call for calm.\u201d"
+    for gap in ("\n", "\n\n"):
+        text = f"The minister spoke in London on Monday after the attack.\nMinister Ellwood said:{gap}{quote}"
+        assert layout(text).furniture == []
+    share = f"The minister spoke in London on Monday after the attack.\nShare this with your friends:\n{quote}"
+    assert [share[a:b] for a, b in layout(share).furniture] == ["Share this with your friends:"]
+
+
+def test_a_word_of_a_broken_sentence_is_kept_but_not_across_a_blank_line():
+    text = ("In the past 24 hours, the Pentagon's spokesman said, the U.S.-led\ncoalition\nconducted five airstrikes near Mosul, "
+            "a spokesman said.")
+    assert layout(text).furniture == []
+    menu = ("The police arrested more than 1,000 suspects in five provinces this week.\n\n"
+            "Menu\n\nsubscribe now to read more of our coverage of the crackdown, it said.")
+    assert "Menu" in [menu[a:b] for a, b in layout(menu).furniture]
