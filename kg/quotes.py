@@ -255,12 +255,17 @@ def _statement(verb: Token, speakers: tuple[Mention, ...], index: MentionIndex, 
 
 def _attribution(doc: Doc, quote: Quote) -> Token | None:
     """The verb of saying outside the quote, after it in its closing sentence or before it
-    in its opening sentence."""
+    in its opening sentence, or in the sentence just before when that ends with a colon
+    ("Minister Ellwood said:", a blank line, the quote)."""
     table = columns(doc)
     idxs, poses, texts = table.idxs, table.poses, table.texts
     start, end = _unit_at(doc, quote.end)
     tail = [i for i in range(start, end) if idxs[i] >= quote.end + 1]
-    start, end = _unit_at(doc, max(quote.start - 1, 0))
+    mark = max(quote.start - 1, 0)  # the opening mark
+    window = text_of(doc)[max(mark - 100, 0):mark]
+    before = window.rstrip()
+    opening = mark - (len(window) - len(before)) - 1 if before.endswith(":") else mark
+    start, end = _unit_at(doc, opening)
     head = [i for i in range(start, end) if idxs[i] < quote.start - 1]
     for tokens in (tail, list(reversed(head))):
         for i in tokens:

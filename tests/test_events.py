@@ -117,6 +117,18 @@ def test_quote_spanning_sentences_and_paragraphs(nlp) -> None:
     assert "Washington" in anchors(statement.places)
 
 
+def test_a_speaker_line_ending_with_a_colon_introduces_the_next_paragraph(nlp) -> None:
+    quote = "\u201cThe UK condemns the attack on the aid convoy, and we call for calm.\u201d"
+    for gap in ("\n", "\n\n"):
+        text = f"The minister spoke in London after the attack.\nMinister Tobias Ellwood said:{gap}{quote}"
+        [statement] = [e for e in read(nlp, text) if e.kind == "Statement"]
+        assert anchors(statement.agents) == ["Minister Tobias Ellwood"]
+        assert statement.quote.startswith("The UK condemns")
+    # a paragraph that ends with a full stop introduces nothing
+    text = f"Minister Tobias Ellwood said the talks went on.\n\n{quote}"
+    assert [e.quote for e in read(nlp, text) if e.kind == "Statement"] == ["the talks went on"]
+
+
 def test_unbalanced_quote_runs_to_paragraph_end() -> None:
     text = "Biden said: \u201cwe will never give up on this\nNext paragraph."
     [quote] = quote_spans(text)
