@@ -10,7 +10,7 @@ writing:
 - ``transaction``: one ``Store.load`` of N-Quads per document (each triple in its named graph
   and in the union), the store's write buffers flushed every 100 documents: the code before
   batches;
-- ``writer``: :class:`kg.writer.StoreWriter` as ``kg build`` uses it (16 documents or 2 MB of
+- ``writer``: :class:`kg.writer.StoreWriter` as ``kg build`` uses it (48 documents or 6 MB of
   N-Triples per write, Oxigraph's bulk loader on disk);
 - ``writer-1``: the same writer, one document per write.
 

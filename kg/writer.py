@@ -27,11 +27,14 @@ __all__ = ["BATCH", "BATCH_BYTES", "FLUSH_BYTES", "StoreWriter"]
 
 #: N-Triples characters written between two flushes at most (about 85 MB of write buffers).
 FLUSH_BYTES = 12_000_000
-#: Documents written at once at most.
-BATCH = 16
+#: Documents written at once at most. Fewer, larger writes leave RocksDB fewer table files to
+#: compact: 300 corpus documents cost the process 3.8 CPU s in writes of 16, 2.9 in writes of
+#: 48 (6 MB), 2.7 in writes of 64 (8 MB), for 60, 120 and 180 MiB more memory
+#: (``benchmarks/bench_writes.py``).
+BATCH = 48
 #: N-Triples characters written at once at most (Oxigraph holds several times the text in
 #: memory while it writes).
-BATCH_BYTES = 2_000_000
+BATCH_BYTES = 6_000_000
 
 _Item = tuple[Any, URIRef, tuple[str, ...]]
 
