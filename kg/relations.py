@@ -21,8 +21,8 @@ Rules over the dependency parse, one function per pattern, each yielding
 - :func:`nationality_relations`: a nationality adjective on an actor ("Taiwanese Vice
   President Hsiao Bi-khim", "Chinese criminal gangs");
 - :func:`place_relations`: a place in a larger place ("Albuquerque, N.M.", "Kosovo, Serbia"),
-  an organisation in a place ("the police in Kratie") or at an address ("Fire Island
-  National Seashore, Patchogue, N.Y.");
+  an organisation in a place ("the police in Kratie", "the fight against ISIL in Iraq") or at
+  an address ("Fire Island National Seashore, Patchogue, N.Y.");
 - :func:`dateline_relations`: a news agency in the city of its source line ("Moscow
   ITAR-TASS", "Beijing XINHUA Domestic Service in Chinese").
 
@@ -577,8 +577,10 @@ def place_relations(sent: Span, index: MentionIndex, *,
     - "Fire Island National Seashore, Patchogue, N.Y.": an organisation, a comma and a town
       with its state (an address): the organisation is in the town;
     - "the police in Kratie", "the Cambodian embassy in Bangkok": an organisation with
-      an ``in`` phrase naming a place (directly or as "the province of X"); only with
-      ``prepositions`` (a parse of prose).
+      an ``in`` phrase naming a place (directly or as "the province of X"), or an
+      organisation's name right before "in" or "at" and a named place, wherever the parser
+      hung that phrase ("the fight against ISIL in Iraq"); only with ``prepositions`` (a
+      parse of prose).
     """
     mentions = list(_mentions_in(sent, index))
     for first, second in pairwise(mentions):
@@ -619,6 +621,29 @@ def place_relations(sent: Span, index: MentionIndex, *,
                 place = index.at(obj) or _of_place(obj, index)
                 if place is not None and place.cls in _PLACE:
                     yield mention, "locatedIn", place, 0.6
+        if mention.cls == "Organization":
+            place = _place_right_after(index.spans[mention], index)
+            if place is not None:
+                yield mention, "locatedIn", place, 0.55
+
+
+def _place_right_after(span: Span, index: MentionIndex) -> Mention | None:
+    """The named place of an ``in`` or ``at`` phrase right after an organisation's name,
+    wherever the parser hung the phrase: "the fight against ISIL in Iraq" (ISIL is in Iraq;
+    the parser often hangs "in Iraq" on "fight")."""
+    doc = span.doc
+    i = span.end
+    if i >= len(doc) or doc[i].lower_ not in ("in", "at"):
+        return None
+    j = i + 1
+    if j < len(doc) and doc[j].lower_ == "the":
+        j += 1
+    if j >= len(doc):
+        return None
+    place = index.at(doc[j])
+    if place is None or place.cls not in _PLACE or place.nominal or index.spans[place].start != j:
+        return None
+    return place
 
 
 def dateline_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:

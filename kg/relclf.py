@@ -18,8 +18,11 @@ likeliest relation is at least :data:`DEFAULT_THRESHOLD` (:data:`PREDICATE_THRES
 conflict and stance predicates) and the classes of the two mentions fit the predicate
 (:func:`kg.relations.fits`); sentences that are lists, headlines or too long are not read
 (:func:`kg.frames.is_usable`); a place said to be at a distance ("some way from Vaucluse")
-holds nothing, and two kinds of actor ("between governments and private businesses") are
-not related. :func:`merge` joins the rules' relations and the learned ones, the rule's
+holds nothing, two kinds of actor ("between governments and private businesses") are
+not related, nor is a story's dateline to its agency ("MOSCOW (Reuters) -") or a name in a
+relative clause on another mention to the names outside it ("the head of Crimea - which
+Russia annexed"); a description and the name it holds ("the city of Raqqa", "Raqqa") state a
+fact once. :func:`merge` joins the rules' relations and the learned ones, the rule's
 reading first when both found the same pair (a learned residence stands beside a rule's
 office: whoever leads or serves a country lives in it).
 
@@ -44,7 +47,7 @@ from spacy.tokens import Doc, Span
 
 from kg.frames import MentionIndex, columns, is_usable, units
 from kg.relations import MAX_SENTENCE_TOKENS, PREDICATES, SYMMETRIC, fits
-from kg.types import Mention, Relation, RelationCandidate
+from kg.types import Mention, Relation, RelationCandidate, Sentence
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -555,8 +558,10 @@ def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | No
     Iterator[Relation]
         One relation per related pair, its confidence the classifier's probability, in
         document order; pairs whose classes do not fit the predicate are dropped, and so
-        are a ``locatedIn`` or ``livesIn`` whose place is at a distance (:func:`_distant`)
-        and any relation between two kinds of actor (:func:`_generic`).
+        are a ``locatedIn`` or ``livesIn`` whose place is at a distance (:func:`_distant`),
+        any relation between two kinds of actor (:func:`_generic`), a story's dateline and
+        its agency (:func:`_dateline`) and a name in a relative clause on a third mention
+        and a name outside it (:func:`_aside`).
     """
     model = model or active_model()
     if model is None or not mentions:
@@ -583,7 +588,50 @@ def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | No
         if _generic(pair.first, index.spans[pair.first]) and \
                 _generic(pair.second, index.spans[pair.second]):
             continue  # "a conversation between governments and private businesses": kinds
+        first, second = index.spans[pair.first], index.spans[pair.second]
+        if _dateline(first, second):
+            continue  # "MOSCOW (Reuters) -": where the story was filed, not where Reuters is
+        if _aside(first, second, index) or _aside(second, first, index):
+            continue  # "the head of Crimea - which Russia annexed": Russia is Crimea's
         yield Relation(subject, predicate, obj, subject.sentence, round(probability, 2))
+
+
+def _dateline(first: Span, second: Span) -> bool:
+    """Whether ``first`` and ``second`` are a story's dateline: a place opening its line and
+    the news agency in brackets right after it ("MOSCOW (Reuters) -", "NEW ORLEANS (AP)").
+    The place is where the story was filed, not where the agency is.
+
+    >>> from kg.nlp import load_pipeline
+    >>> doc = load_pipeline()("MOSCOW (Reuters) - Officials in Crimea said so.")
+    >>> _dateline(doc[0:1], doc[2:3]), _dateline(doc[2:3], doc[6:7])
+    (True, False)
+    """
+    doc = first.doc
+    if second.start != first.end + 1 or doc[first.end].text != "(" or \
+            second.end >= len(doc) or doc[second.end].text != ")":
+        return False
+    before = doc[first.start - 1] if first.start > 0 else None
+    return before is None or before.is_space or first.start == first.sent.start
+
+
+def _aside(inner: Span, outer: Span, index: MentionIndex) -> bool:
+    """Whether ``inner`` lies in a relative clause on a third mention that ``outer`` is not
+    in: "Sergei Aksyonov, the head of Crimea - which Russia annexed from Ukraine": Russia is
+    said of Crimea, not of Aksyonov."""
+    token = inner.root
+    outer_tokens = range(outer.start, outer.end)
+    while token.dep_ != "ROOT" and token.head is not token:
+        if token.dep_ == "relcl":
+            owner = index.at(token.head)
+            clause = range(token.left_edge.i, token.right_edge.i + 1)
+            if owner is None or inner.root.i not in clause or outer.root.i in clause:
+                return False
+            # "which" never opens a clause on a person: the parser hung it on the wrong name
+            misplaced = owner.cls == "Person" and any(
+                c.lower_ == "which" for c in token.children if c.dep_ != "prep")
+            return token.head.i not in outer_tokens or misplaced
+        token = token.head
+    return False
 
 
 #: Words measuring a distance ("some way from", "20 miles from", "far from").
@@ -636,7 +684,9 @@ def merge(rules: Iterable[Relation], learned: Iterable[Relation]) -> list[Relati
     :func:`_alongside`).
 
     One relation per statement (predicate, subject span, object span): where two rules read
-    the same one (a verb rule and an event's implied relation), the more confident stays.
+    the same one (a verb rule and an event's implied relation), the more confident stays;
+    and one per fact of a sentence (see :func:`_one_per_fact`: "the city of Raqqa" and
+    "Raqqa" are one place).
 
     >>> from kg.types import Mention, Sentence
     >>> a = Mention(0, 3, "Hun", "Person", Sentence(0, 20), "PERSON")
@@ -660,7 +710,54 @@ def merge(rules: Iterable[Relation], learned: Iterable[Relation]) -> list[Relati
         if read is None or _alongside(relation, read):
             seen.setdefault(pair, set()).add(relation.predicate)
             out.append(relation)
-    return out
+    return _one_per_fact(out, rules=len(best))
+
+
+#: Classes of places: a description of a place and the place's name state one thing.
+_PLACES = frozenset(("Location", "Country"))
+
+
+def _restates(inner: Mention, outer: Mention) -> bool:
+    """Whether ``outer`` is a description holding the name ``inner`` of the same kind of
+    thing: "the city of Raqqa" and "Raqqa", "ISIL terrorists" and "ISIL" (not "the Iraqi
+    Foreign Minister" and "Iraqi", a person and a nationality)."""
+    if not (outer.nominal and outer.start <= inner.start and inner.end <= outer.end):
+        return False
+    return inner.cls == outer.cls or (inner.cls in _PLACES and outer.cls in _PLACES)
+
+
+def _same_side(a: Mention, b: Mention) -> bool:
+    return a[:2] == b[:2] or _restates(a, b) or _restates(b, a)
+
+
+def _one_per_fact(relations: list[Relation], *, rules: int) -> list[Relation]:
+    """One relation per fact a sentence states: of two relations with one predicate whose
+    arguments are each the same mention or a description and the name it holds ("the SDF
+    ... isolate the city of Raqqa": the SDF ``locatedIn`` "the city of Raqqa" and ``locatedIn``
+    "Raqqa"), the one between names stays ("Raqqa"), then the rules' reading, then the more
+    confident one.
+
+    ``relations`` are the rules' (the first ``rules``) and then the learned ones."""
+    rank = sorted(range(len(relations)),
+                  key=lambda k: (relations[k].subject.nominal + relations[k].object.nominal,
+                                 k >= rules, -relations[k].confidence, k))
+    kept: list[int] = []
+    said: dict[tuple[str, Sentence], list[Relation]] = {}  # compared within one sentence
+    for k in rank:
+        r = relations[k]
+        same = said.setdefault((r.predicate, r.sentence), [])
+        if not any(_restated(r, other) for other in same):
+            same.append(r)
+            kept.append(k)
+    return [relations[k] for k in sorted(kept)]
+
+
+def _restated(r: Relation, other: Relation) -> bool:
+    """Whether ``r`` says what ``other`` (of the same predicate and sentence) says."""
+    if _same_side(r.subject, other.subject) and _same_side(r.object, other.object):
+        return True
+    return r.predicate in SYMMETRIC and _same_side(r.subject, other.object) and \
+        _same_side(r.object, other.subject)
 
 
 def _pair_of(relation: Relation) -> frozenset[tuple[int, int]]:

@@ -306,3 +306,74 @@ def test_a_learned_residence_stands_beside_a_rules_office() -> None:
     assert merge([rule], [lives, other]) == [rule, lives]
     assert merge([rule._replace(predicate="communicatedWith")], [lives]) == [
         rule._replace(predicate="communicatedWith")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("MOSCOW (Reuters) - Officials in Crimea said on Friday that the ban holds.", False),
+        ("NEW ORLEANS (AP) - Officials in Louisiana said on Friday that the ban holds.", False),
+        ("Officials in Moscow (Reuters) said on Friday that the ban holds.", True),
+    ],
+    ids=["reuters-dateline", "ap-dateline", "inside-a-sentence"],
+)
+def test_a_dateline_puts_no_agency_in_its_city(nlp, text: str, kept: bool) -> None:
+    """Whatever the model says, "MOSCOW (Reuters) -" says where the story was filed, not
+    where the agency is."""
+    doc = nlp(text)
+    found = [m for m in mentions(doc) if m.anchor in ("MOSCOW", "NEW ORLEANS", "Reuters",
+                                                       "AP", "Moscow")]
+    assert len(found) == 2, list(mentions(doc))
+    read = list(classify(doc, found, model=_taught(doc, found, "locatedIn<")))
+    assert bool(read) is kept, (text, read)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "kept"),
+    [
+        ("John Smith, who lives in Boston, met Mary Jones on Friday.", "Mary Jones", "Boston",
+         False),
+        ("John Smith, who lives in Boston, met Mary Jones on Friday.", "John Smith", "Boston",
+         True),
+        (("Sergei Aksyonov, the head of Crimea - which Russia annexed from Ukraine in 2014 - "
+          "said he had signed a decree."), "Sergei Aksyonov", "Russia", False),
+    ],
+    ids=["clause-of-another", "clause-of-its-own-head", "which-on-a-person"],
+)
+def test_a_name_in_a_relative_clause_on_another_mention_is_not_related_across_it(
+        nlp, text: str, first: str, second: str, kept: bool) -> None:
+    """A name said in a relative clause about a third mention ("Crimea - which Russia
+    annexed") is that mention's business, not of the names outside the clause; the parser's
+    "which" hung on a person belongs to another name."""
+    doc = nlp(text)
+    found = [m for m in mentions(doc) if m.anchor in (first, second)]
+    assert len(found) == 2, list(mentions(doc))
+    index_all = list(mentions(doc))
+    model = _taught(doc, found, "locatedIn>" if found[0].anchor == first else "locatedIn<")
+    read = {frozenset((r.subject.anchor, r.object.anchor))
+            for r in classify(doc, [m for m in index_all if m.label != "PRON"], model=model)}
+    assert (frozenset((first, second)) in read) is kept, read
+
+
+def test_a_description_and_the_name_it_holds_state_one_fact() -> None:
+    """"isolate the city of Raqqa": locatedIn "the city of Raqqa" and locatedIn "Raqqa" are
+    one fact, read once (between the names, whoever read it); a person and the nationality
+    inside his title ("the Iraqi Foreign Minister", "Iraqi") are two."""
+    from kg.relclf import merge
+    from kg.types import Mention, Relation, Sentence
+
+    s = Sentence(0, 80)
+    sdf = Mention(0, 7, "The SDF", "Organization", s, "ORG")
+    city = Mention(20, 37, "the city of Raqqa", "Location", s, "NOMINAL", nominal=True)
+    raqqa = Mention(32, 37, "Raqqa", "Location", s, "GPE")
+    minister = Mention(40, 66, "the Iraqi Foreign Minister", "Person", s, "NOMINAL",
+                       nominal=True)
+    iraqi = Mention(44, 49, "Iraqi", "NationalityGroup", s, "NORP")
+    learned = [Relation(sdf, "locatedIn", city, s, 0.33), Relation(sdf, "locatedIn", raqqa, s, 0.7),
+               Relation(sdf, "communicatedWith", minister, s, 0.5),
+               Relation(sdf, "communicatedWith", iraqi, s, 0.4)]
+    read = [(r.object.anchor, r.confidence) for r in merge([], learned)]
+    assert read == [("Raqqa", 0.7), ("the Iraqi Foreign Minister", 0.5), ("Iraqi", 0.4)], read
+    rule = Relation(sdf, "locatedIn", city, s, 0.6)
+    read = [(r.object.anchor, r.confidence) for r in merge([rule], learned[:2])]
+    assert read == [("Raqqa", 0.7)], read
