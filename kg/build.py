@@ -33,7 +33,7 @@ from kg.mentions import mentions, sentences
 from kg.network import analyse_store
 from kg.progress import Progress, StageClock
 from kg.quotes import quotations
-from kg.rdf import context_iri, document_triples, ntriples, triples_graph
+from kg.rdf import context_iri, document_ntriples, ntriples_graph
 from kg.relations import relations
 from kg.relclf import classify, merge
 from kg.resolve import agree, nationality_relations, resolve
@@ -163,7 +163,9 @@ def parse(
     runs on the joined ``Doc`` of every document. The parser reads typographic quotes (’ ‘ “
     ”) as their ASCII spelling (:data:`kg.components.TYPOGRAPHIC`, one character for one:
     "Da’esh" is "Da'esh", a name the model knows) and the white space around a blank line as
-    newlines, where a sentence starts (:func:`kg.components.parser_text`); the ``Doc`` keeps
+    newlines, where a sentence starts (:func:`kg.components.parser_text`; ``kg_typography``,
+    which gives such words ASCII norms in text handed to the pipeline itself, has nothing
+    left to do and is not run); the ``Doc`` keeps
     the text as written for :func:`kg.spans.text_of`, which every offset and anchor is read
     from.
 
@@ -198,12 +200,16 @@ def parse(
 
     parts: list[Any] = []
     disable = ["kg_names"] if names is not None else []
+    if "kg_typography" in nlp.pipe_names:
+        disable.append("kg_typography")  # parser_text has spelt the quotes in ASCII already
     for piece, (document, sections, text, read, last) in nlp.pipe(
         pieces(), as_tuples=True, batch_size=batch_size, disable=disable
     ):
         parts.append(piece)
         if last:
-            doc = keep_text(join_pieces(parts, read), text)  # join_pieces checked they match
+            # a text parsed whole is the Doc's text, as spaCy keeps it; join_pieces checks
+            # that the pieces of a long one spell it
+            doc = keep_text(parts[0] if len(parts) == 1 else join_pieces(parts, read), text)
             parts = []
             yield (names(doc) if names is not None else doc), document, sections
 
@@ -299,13 +305,12 @@ def outcomes(
             with _timer(seconds, "analyse"):
                 result = analyse(doc, document, sections=sections)
             with _timer(seconds, "rdf"):
-                triples = document_triples(result)
-                text = ntriples(triples)
+                text = document_ntriples(result)
             violations: tuple[str, ...] = ()
             if check:
                 validator = validator if validator is not None else Validator()
                 with _timer(seconds, "validate"):
-                    found = validator.violations(triples_graph(triples), inplace=True)
+                    found = validator.violations(ntriples_graph(text), inplace=True)
                 violations = tuple(f"{document.source}: {v}" for v in found)
         except Exception as err:  # noqa: BLE001  (one bad document costs one document)
             yield DocumentOutcome(document.source, context, None, tokens=len(doc),

@@ -6,6 +6,10 @@ offsets and ``itsrdf:taIdentRef`` to its entity, each sentence that holds a ment
 ``nif:Sentence`` (the evidence later stages cite, ``dcterms:isPartOf`` its story), each story of
 the page an ``akg:Article`` with its own offsets, title, publisher and date, each entity typed
 with its contract class and labelled.
+
+A document's graph is written as N-Triples text (:func:`document_ntriples`), what the store
+loads; an ``rdflib.Graph`` is read from that text (:func:`ntriples_graph`) only where one is
+needed (the documents that are validated, :func:`document_graph`).
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
+from kg.store import from_oxigraph
 from kg.types import (
     Document,
     DocumentResult,
@@ -36,10 +42,12 @@ __all__ = [
     "Triple",
     "context_iri",
     "document_graph",
+    "document_ntriples",
     "document_triples",
     "entity_iri",
     "event_iri",
     "ntriples",
+    "ntriples_graph",
     "span_iri",
     "statement_iri",
     "triples_graph",
@@ -79,17 +87,14 @@ def document_graph(result: DocumentResult) -> Graph:
     Returns
     -------
     rdflib.Graph
-        The document's triples (:func:`document_triples`), with the project prefixes bound.
+        The document's triples (:func:`document_ntriples`), with the project prefixes bound.
     """
-    return triples_graph(document_triples(result))
+    return ntriples_graph(document_ntriples(result))
 
 
 def document_triples(result: DocumentResult) -> list[Triple]:
-    """The triples of one analysed document, each once, in the order they were made.
-
-    A list rather than an ``rdflib.Graph``: adding to a graph costs far more than making the
-    triple, and most documents' triples only go to the store (:func:`ntriples`); the graph
-    is made (:func:`triples_graph`) for the documents that are validated.
+    """The triples of one analysed document as rdflib terms, each once, in the order they
+    were made (:func:`document_ntriples` read back).
 
     Parameters
     ----------
@@ -100,6 +105,28 @@ def document_triples(result: DocumentResult) -> list[Triple]:
     -------
     list of (subject, predicate, object)
         rdflib terms; no triple twice.
+    """
+    return _read_ntriples(document_ntriples(result))
+
+
+def document_ntriples(result: DocumentResult) -> str:
+    """The triples of one analysed document as N-Triples text, each once, in the order they
+    were made: what the store loads (:meth:`kg.store.KGStore.replace_graphs`).
+
+    Each term is written as N-Triples as it is made, rather than made an rdflib term and
+    converted (which cost more than the rest of the document's graph); the same text as
+    :func:`ntriples` of those terms. An ``rdflib.Graph`` is read from it
+    (:func:`ntriples_graph`) only for the documents that are validated.
+
+    Parameters
+    ----------
+    result
+        The document with its sentences, mentions, entities and mention referents.
+
+    Returns
+    -------
+    str
+        One line per triple; no triple twice.
     """
     graph = _Triples()
     document = result.document
@@ -116,7 +143,7 @@ def document_triples(result: DocumentResult) -> list[Triple]:
         _add_mention(graph, context, mention, entities[result.referent[mention]])
     _add_relations(graph, context, result)
     _add_events(graph, context, result, entities)
-    return list(graph.triples)
+    return "".join(graph.lines)
 
 
 def triples_graph(triples: Iterable[Triple]) -> Graph:
@@ -126,14 +153,45 @@ def triples_graph(triples: Iterable[Triple]) -> Graph:
     return graph
 
 
+def ntriples_graph(text: str) -> Graph:
+    """An ``rdflib.Graph`` of the N-Triples ``text``, with the project prefixes bound.
+
+    Oxigraph parses the text (in Rust, some seven times faster than rdflib's N-Triples
+    parser), and each distinct term is made an rdflib term once.
+
+    Raises
+    ------
+    SyntaxError
+        For text that is not N-Triples.
+    """
+    graph = bind_namespaces(Graph())
+    graph.addN((s, p, o, graph) for s, p, o in _read_ntriples(text))
+    return graph
+
+
+def _read_ntriples(text: str) -> list[Triple]:
+    """The triples of N-Triples ``text`` as rdflib terms, in order."""
+    terms: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Node] = {}
+
+    def term(value: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        found = terms.get(value)
+        if found is None:
+            found = terms[value] = from_oxigraph(value)
+        return found
+
+    return [(term(t.subject), term(t.predicate), term(t.object))  # type: ignore[arg-type]
+            for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+
+
 class _Triples:
-    """Distinct triples in the order they were first added (what a graph would hold)."""
+    """Distinct triples, as N-Triples lines, in the order they were first added (what a
+    graph would hold). Terms are N-Triples text (:func:`_term` of the rdflib term)."""
 
     def __init__(self) -> None:
-        self.triples: dict[Triple, None] = {}
+        self.lines: dict[str, None] = {}
 
-    def add(self, triple: Triple) -> None:
-        self.triples[triple] = None
+    def add(self, triple: tuple[str, str, str]) -> None:
+        self.lines[f"{triple[0]} {triple[1]} {triple[2]} .\n"] = None
 
 
 # N-Triples escapes: quote, backslash and every control character (as ECHAR or UCHAR)
@@ -176,90 +234,128 @@ def _term(term: Node) -> str:
 
 
 def _add_context(graph: _Triples, context: URIRef, document: Document) -> None:
-    graph.add((context, RDF.type, NIF.Context))
-    graph.add((context, NIF.isString, Literal(document.text)))
-    graph.add((context, NIF.beginIndex, _index(0)))
-    graph.add((context, NIF.endIndex, _index(len(document.text))))
-    graph.add((context, DCTERMS.source, Literal(document.source)))
+    node = _term(context)
+    graph.add((node, _TYPE, _NIF_CONTEXT))
+    graph.add((node, _IS_STRING, _text(document.text)))
+    graph.add((node, _BEGIN, _index(0)))
+    graph.add((node, _END, _index(len(document.text))))
+    graph.add((node, _SOURCE, _text(document.source)))
     if document.title:
-        graph.add((context, DCTERMS.title, Literal(document.title)))
+        graph.add((node, _TITLE, _text(document.title)))
     if document.url:
-        graph.add((context, DCTERMS.identifier, Literal(document.url)))
+        graph.add((node, _IDENTIFIER, _text(document.url)))
     if document.date:
-        graph.add((context, DCTERMS.date, Literal(document.date)))
+        graph.add((node, _DATE, _text(document.date)))
     if document.metadata.get("encoding", "utf-8") != "utf-8" and "format" in document.metadata:
         # the file was not plain UTF-8: say what it was decoded from ("charset=windows-1252")
-        graph.add((context, DCTERMS.format, Literal(document.metadata["format"])))
+        graph.add((node, _FORMAT, _text(document.metadata["format"])))
 
 
 def _add_section(graph: _Triples, context: URIRef, section: Section) -> None:
-    node = span_iri(context, section.start, section.end)
-    graph.add((node, RDF.type, AKG.Article))
-    graph.add((node, NIF.referenceContext, context))
-    graph.add((node, NIF.beginIndex, _index(section.start)))
-    graph.add((node, NIF.endIndex, _index(section.end)))
+    node = _span(context, section.start, section.end)
+    graph.add((node, _TYPE, _ARTICLE))
+    graph.add((node, _CONTEXT, _term(context)))
+    graph.add((node, _BEGIN, _index(section.start)))
+    graph.add((node, _END, _index(section.end)))
     for prop, value in (
-        (DCTERMS.title, section.title),
-        (DCTERMS.publisher, section.publisher),
-        (DCTERMS.date, section.date),
+        (_TITLE, section.title),
+        (_PUBLISHER, section.publisher),
+        (_DATE, section.date),
     ):
         if value:
-            graph.add((node, prop, Literal(value)))
+            graph.add((node, prop, _text(value)))
 
 
-# terms written for every mention and sentence, made once: a Namespace makes a new URIRef
-# (and checks it) on every attribute read
-_TYPE, _PHRASE, _SENTENCE = RDF.type, NIF.Phrase, NIF.Sentence
-_CONTEXT, _BEGIN, _END = NIF.referenceContext, NIF.beginIndex, NIF.endIndex
-_ANCHOR, _IN_SENTENCE = NIF.anchorOf, NIF.sentence
-_IDENT, _CLASS = ITSRDF.taIdentRef, ITSRDF.taClassRef
+# terms as N-Triples, written once: a Namespace makes a new URIRef (and checks it) on every
+# attribute read, and converting a term costs more than writing the line
+_TYPE, _PHRASE, _SENTENCE = _term(RDF.type), _term(NIF.Phrase), _term(NIF.Sentence)
+_CONTEXT, _BEGIN, _END = _term(NIF.referenceContext), _term(NIF.beginIndex), _term(NIF.endIndex)
+_ANCHOR, _IN_SENTENCE = _term(NIF.anchorOf), _term(NIF.sentence)
+_IDENT, _CLASS = _term(ITSRDF.taIdentRef), _term(ITSRDF.taClassRef)
+_NIF_CONTEXT, _IS_STRING, _ARTICLE = _term(NIF.Context), _term(NIF.isString), _term(AKG.Article)
+_SOURCE, _TITLE, _IDENTIFIER = _term(DCTERMS.source), _term(DCTERMS.title), _term(DCTERMS.identifier)
+_DATE, _FORMAT, _PUBLISHER = _term(DCTERMS.date), _term(DCTERMS.format), _term(DCTERMS.publisher)
+_PART_OF, _LABEL, _ALT_LABEL = _term(DCTERMS.isPartOf), _term(RDFS.label), _term(SKOS.altLabel)
+_AKG_TITLE, _COUNTRY_CODE, _SAME_AS = _term(AKG.title), _term(AKG.countryCode), _term(OWL.sameAs)
+_STATEMENT, _SUBJECT = _term(RDF.Statement), _term(RDF.subject)
+_PREDICATE, _OBJECT = _term(RDF.predicate), _term(RDF.object)
+_SUBJECT_MENTION, _OBJECT_MENTION = _term(AKG.subjectMention), _term(AKG.objectMention)
+_DERIVED, _CONFIDENCE = _term(PROV.wasDerivedFrom), _term(AKG.confidence)
+_AGENT, _TARGET, _PLACE = _term(AKG.agent), _term(AKG.target), _term(AKG.place)
+_EVENT_DATE, _COUNT, _AMOUNT = _term(AKG.date), _term(AKG.count), _term(AKG.amount)
+_QUOTE, _TRIGGER = _term(AKG.quote), _term(AKG.trigger)
+
+
+def _text(value: str) -> str:
+    """``Literal(value)`` as N-Triples (:func:`_term`), for a string without making it."""
+    if type(value) is not str:
+        return _term(Literal(value))
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def _span(context: URIRef, start: int, end: int) -> str:
+    """:func:`span_iri` as N-Triples."""
+    return f"<{context}#char={start},{end}>"
+
+
+@lru_cache(maxsize=65536)
+def _entity(key: str) -> str:
+    """:func:`entity_iri` as N-Triples, remembered (entities recur across documents)."""
+    return _term(entity_iri(key))
+
+
+@cache
+def _akg(name: str) -> str:
+    """``AKG[name]`` as N-Triples (an unknown name raises, as ``AKG`` does)."""
+    return _term(AKG[name])
 
 
 def _add_sentence(
     graph: _Triples, context: URIRef, text: str, sentence: Sentence, sections: list[Section]
 ) -> None:
-    node = span_iri(context, sentence.start, sentence.end)
+    node = _span(context, sentence.start, sentence.end)
     for section in sections:
         if section.start <= sentence.start < section.end:
-            graph.add((node, DCTERMS.isPartOf, span_iri(context, section.start, section.end)))
+            graph.add((node, _PART_OF, _span(context, section.start, section.end)))
     graph.add((node, _TYPE, _SENTENCE))
-    graph.add((node, _CONTEXT, context))
+    graph.add((node, _CONTEXT, _term(context)))
     graph.add((node, _BEGIN, _index(sentence.start)))
     graph.add((node, _END, _index(sentence.end)))
-    graph.add((node, _ANCHOR, Literal(text[sentence.start : sentence.end])))
+    graph.add((node, _ANCHOR, _text(text[sentence.start : sentence.end])))
 
 
 def _add_entity(graph: _Triples, entity: Entity) -> None:
-    node = entity_iri(entity.key)
-    graph.add((node, RDF.type, AKG[entity.cls]))
-    graph.add((node, RDFS.label, Literal(entity.label)))
+    node = _entity(entity.key)
+    graph.add((node, _TYPE, _akg(entity.cls)))
+    graph.add((node, _LABEL, _text(entity.label)))
     for alt in sorted(entity.alt_labels):
-        graph.add((node, SKOS.altLabel, Literal(alt)))
+        graph.add((node, _ALT_LABEL, _text(alt)))
     if entity.title:
-        graph.add((node, AKG.title, Literal(entity.title)))
+        graph.add((node, _AKG_TITLE, _text(entity.title)))
     if entity.iso:
-        graph.add((node, AKG.countryCode, Literal(entity.iso)))
+        graph.add((node, _COUNTRY_CODE, _text(entity.iso)))
     if entity.geonameid is not None:
-        graph.add((node, OWL.sameAs, URIRef(f"{GEONAMES}{entity.geonameid}/")))
+        graph.add((node, _SAME_AS, _term(URIRef(f"{GEONAMES}{entity.geonameid}/"))))
 
 
 def _add_mention(graph: _Triples, context: URIRef, mention: Mention, entity: Entity) -> None:
-    node = span_iri(context, mention.start, mention.end)
+    node = _span(context, mention.start, mention.end)
     graph.add((node, _TYPE, _PHRASE))
-    graph.add((node, _CONTEXT, context))
+    graph.add((node, _CONTEXT, _term(context)))
     graph.add((node, _BEGIN, _index(mention.start)))
     graph.add((node, _END, _index(mention.end)))
-    graph.add((node, _ANCHOR, Literal(mention.anchor)))
-    graph.add((node, _IDENT, entity_iri(entity.key)))
-    graph.add((node, _CLASS, AKG[entity.cls]))
-    graph.add((node, _IN_SENTENCE, span_iri(context, *mention.sentence)))
+    graph.add((node, _ANCHOR, _text(mention.anchor)))
+    graph.add((node, _IDENT, _entity(entity.key)))
+    graph.add((node, _CLASS, _akg(entity.cls)))
+    graph.add((node, _IN_SENTENCE, _span(context, *mention.sentence)))
 
 
 @lru_cache(maxsize=65536)
-def _index(value: int) -> Literal:
-    """An offset as a literal, remembered: making an rdflib Literal from a Python value costs
-    more than the rest of a triple, and offsets repeat from document to document."""
-    return Literal(value, datatype=XSD.nonNegativeInteger)
+def _index(value: int) -> str:
+    """An offset as an ``xsd:nonNegativeInteger`` literal in N-Triples, remembered: making an
+    rdflib Literal from a Python value costs more than the rest of a triple, and offsets
+    repeat from document to document."""
+    return _term(Literal(value, datatype=XSD.nonNegativeInteger))
 
 
 # ---------------------------------------------------------------- relations and events
@@ -277,34 +373,40 @@ def event_iri(context: URIRef, event: Event) -> URIRef:
     return URIRef(f"{context}#event={event.trigger[0]},{event.trigger[1]}")
 
 
+@cache
+def _akg_property(name: str) -> str:
+    """``getattr(AKG, name)`` as N-Triples (an unknown name raises)."""
+    return _term(getattr(AKG, name))
+
+
 def _add_relations(graph: _Triples, context: URIRef, result: DocumentResult) -> None:
     """Each relation as a triple between entities, reified once per place it was read."""
     written = set(result.sentences)
     for relation in result.relations:
-        subject = entity_iri(result.referent[relation.subject])
-        obj = entity_iri(result.referent[relation.object])
-        predicate: URIRef = getattr(AKG, relation.predicate)  # unknown names raise
+        subject = _entity(result.referent[relation.subject])
+        obj = _entity(result.referent[relation.object])
+        predicate = _akg_property(relation.predicate)  # unknown names raise
         graph.add((subject, predicate, obj))
-        node = statement_iri(context, relation)
-        graph.add((node, RDF.type, RDF.Statement))
-        graph.add((node, RDF.subject, subject))
-        graph.add((node, RDF.predicate, predicate))
-        graph.add((node, RDF.object, obj))
-        graph.add((node, AKG.subjectMention, span_iri(context, *relation.subject[:2])))
-        graph.add((node, AKG.objectMention, span_iri(context, *relation.object[:2])))
-        graph.add((node, PROV.wasDerivedFrom, _sentence_node(graph, context, result, written,
-                                                            relation.sentence)))
-        graph.add((node, AKG.confidence, Literal(Decimal(str(relation.confidence)))))
+        node = _term(statement_iri(context, relation))
+        graph.add((node, _TYPE, _STATEMENT))
+        graph.add((node, _SUBJECT, subject))
+        graph.add((node, _PREDICATE, predicate))
+        graph.add((node, _OBJECT, obj))
+        graph.add((node, _SUBJECT_MENTION, _span(context, *relation.subject[:2])))
+        graph.add((node, _OBJECT_MENTION, _span(context, *relation.object[:2])))
+        graph.add((node, _DERIVED, _sentence_node(graph, context, result, written,
+                                                  relation.sentence)))
+        graph.add((node, _CONFIDENCE, _term(Literal(Decimal(str(relation.confidence))))))
 
 
 def _sentence_node(
     graph: _Triples, context: URIRef, result: DocumentResult, written: set[Sentence],
     sentence: Sentence,
-) -> URIRef:
+) -> str:
     if sentence not in written:
         _add_sentence(graph, context, result.document.text, sentence, result.sections)
         written.add(sentence)
-    return span_iri(context, *sentence)
+    return _span(context, *sentence)
 
 
 def _add_events(
@@ -315,39 +417,38 @@ def _add_events(
     written = set(result.sentences)
     phrases = {(m.start, m.end) for m in result.mentions}
     text = result.document.text
-    made: set[URIRef] = set()
+    made: set[str] = set()
     for event in result.events:
-        node = event_iri(context, event)
+        node = _term(event_iri(context, event))
         if node in made:
             continue  # one event per trigger word
         made.add(node)
-        graph.add((node, RDF.type, getattr(AKG, event.kind)))
-        roles = ((AKG.agent, event.agents), (AKG.target, event.targets),
-                 (AKG.place, event.places))
+        graph.add((node, _TYPE, _akg_property(event.kind)))
+        roles = ((_AGENT, event.agents), (_TARGET, event.targets), (_PLACE, event.places))
         for prop, mentions in roles:
             for mention in mentions:
-                graph.add((node, prop, entity_iri(result.referent[mention])))
-        graph.add((node, RDFS.label, Literal(_event_label(event, result, entities))))
+                graph.add((node, prop, _entity(result.referent[mention])))
+        graph.add((node, _LABEL, _text(_event_label(event, result, entities))))
         if event.date:
-            graph.add((node, AKG.date, _date_literal(event.date)))
+            graph.add((node, _EVENT_DATE, _term(_date_literal(event.date))))
         if event.count is not None:
-            graph.add((node, AKG.count, Literal(event.count, datatype=XSD.integer)))
+            graph.add((node, _COUNT, _term(Literal(event.count, datatype=XSD.integer))))
         if event.amount:
-            graph.add((node, AKG.amount, Literal(event.amount)))
+            graph.add((node, _AMOUNT, _text(event.amount)))
         if event.quote:
-            graph.add((node, AKG.quote, Literal(event.quote)))
+            graph.add((node, _QUOTE, _text(event.quote)))
         sentence = _sentence_node(graph, context, result, written, event.sentence)
-        graph.add((node, PROV.wasDerivedFrom, sentence))
+        graph.add((node, _DERIVED, sentence))
         start, end = event.trigger
         if (start, end) in phrases:  # the word is already a mention of an actor
             continue
-        trigger = span_iri(context, start, end)
-        graph.add((node, AKG.trigger, trigger))
+        trigger = _span(context, start, end)
+        graph.add((node, _TRIGGER, trigger))
         graph.add((trigger, _TYPE, _PHRASE))
-        graph.add((trigger, _CONTEXT, context))
+        graph.add((trigger, _CONTEXT, _term(context)))
         graph.add((trigger, _BEGIN, _index(start)))
         graph.add((trigger, _END, _index(end)))
-        graph.add((trigger, _ANCHOR, Literal(text[start:end])))
+        graph.add((trigger, _ANCHOR, _text(text[start:end])))
         graph.add((trigger, _IDENT, node))
         graph.add((trigger, _IN_SENTENCE, sentence))
 

@@ -102,7 +102,8 @@ def layout(text: str, *, title: str | None = None) -> Layout:
     ['Menu', 'Big news today', 'Yahoo']
     """
     lines = list(_lines(text))
-    headlines = _headlines(lines)
+    keys = [_key(line.text) for line in lines]
+    headlines = _headlines(lines, keys)
     furniture: list[tuple[int, int]] = []
     sections: list[Section] = []
     breaks: list[int] = []
@@ -110,8 +111,7 @@ def layout(text: str, *, title: str | None = None) -> Layout:
     header: list[_Line] = []  # furniture between a headline and its story's first prose
     seen: set[str] = set()
 
-    for index, line in enumerate(lines):
-        key = _key(line.text)
+    for index, (line, key) in enumerate(zip(lines, keys)):
         if index in headlines and key not in seen:
             if current is not None:
                 sections.append(_section(current))
@@ -147,12 +147,19 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
     >>> mask("ab\\ncd", [(0, 4)])
     '  \\n d'
     """
-    chars = list(text)
-    for start, end in spans:
-        for i in range(start, end):
-            if chars[i] not in "\n\r":
-                chars[i] = " "
-    return "".join(chars)
+    if not spans:
+        return text
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        start = max(start, at)
+        if end > start:
+            parts += [text[at:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+            at = end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n\r]")
 
 
 def _lines(text: str) -> Iterator[_Line]:
@@ -202,17 +209,16 @@ def _squeezed(text: str, start: int, end: int) -> str:
     return text[start:end].replace(" ", "").replace("\t", "")
 
 
-def _headlines(lines: list[_Line]) -> set[int]:
+def _headlines(lines: list[_Line], keys: list[str]) -> set[int]:
     """Indexes of lines that open a story, no sentence themselves: repeated soon after, or
-    the page's first line when prose follows it within a few lines."""
+    the page's first line when prose follows it within a few lines (``keys``: :func:`_key`
+    of each line)."""
     found = set()
     for i, line in enumerate(lines):
         words = _WORD.findall(line.text)
         if len(words) < 3 or line.text.endswith((".", "!", "?", ":")) or _AGO.search(line.text):
             continue
-        key = _key(line.text)
-        window = lines[i + 1 : i + 1 + _REPEAT_WINDOW]
-        repeated = any(_key(other.text) == key for other in window)
+        repeated = keys[i] in keys[i + 1 : i + 1 + _REPEAT_WINDOW]
         first = (i == 0 and not _ui_words(line.text) and _prose_soon(lines[1:1 + _HEADER_LINES])
                  and not lines[1].text[:1].islower())  # not when its words go on below
         if repeated or first:

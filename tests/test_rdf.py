@@ -1,3 +1,4 @@
+import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SKOS
 
@@ -45,3 +46,33 @@ def test_graph_conforms_to_the_shapes_and_round_trips():
 def test_entity_iris_are_valid_for_any_name():
     iri = entity_iri('person/a"b<c>\\d é')
     assert not any(ch in str(iri) for ch in ' "<>\\{}|^`')
+
+
+def test_the_ntriples_text_is_the_graph_and_reads_back_as_rdflib_reads_it():
+    from kg.rdf import document_ntriples, document_triples, ntriples, ntriples_graph
+
+    text = document_ntriples(result())
+    triples = document_triples(result())
+    assert ntriples(triples) == text  # the terms written directly are rdflib's, in order
+    assert set(ntriples_graph(text)) == set(Graph().parse(data=text, format="nt"))
+    assert len(ntriples_graph(text)) == len(triples) == len(text.splitlines())
+
+
+def test_ntriples_graph_reads_every_escape_as_rdflib_reads_it():
+    from rdflib import BNode, Literal, URIRef
+
+    from kg.rdf import ntriples, ntriples_graph
+
+    odd = ['a "quoted" word', "back\\slash", "tab\tnew\nline\r", "\x00\x01\x1f\x7f", "’“”é",
+           "\u2028\x85", "ends with \\", '"', ""]
+    triples = {(URIRef(f"urn:x:{i}"), RDFS.label, Literal(value)) for i, value in enumerate(odd)}
+    triples.add((URIRef("urn:y"), RDFS.label, Literal("5", datatype=URIRef("urn:type"))))
+    text = ntriples(sorted(triples))
+    assert set(ntriples_graph(text)) == triples == set(Graph().parse(data=text, format="nt"))
+    # text this module does not write (blank nodes, languages, \u escapes of other letters)
+    other = ntriples([(BNode("b0"), RDFS.label, Literal("x", lang="en"))])
+    other += '<urn:z> <urn:p> "caf\\u00e9" .\n'
+    graph = ntriples_graph(other)
+    assert len(graph) == 2 and (URIRef("urn:z"), URIRef("urn:p"), Literal("café")) in graph
+    with pytest.raises(SyntaxError):
+        ntriples_graph("<urn:z> <urn:p> not a term .\n")

@@ -93,3 +93,14 @@ def test_a_word_of_a_broken_sentence_is_kept_but_not_across_a_blank_line():
     menu = ("The police arrested more than 1,000 suspects in five provinces this week.\n\n"
             "Menu\n\nsubscribe now to read more of our coverage of the crackdown, it said.")
     assert "Menu" in [menu[a:b] for a, b in layout(menu).furniture]
+
+
+def test_masking_blanks_overlapping_and_unordered_spans_once():
+    text = "ab\ncd\r\nef gh"
+    spans = [(6, 12), (1, 4), (2, 5), (9, 10)]
+    chars = list(text)  # each character of a span a space, line breaks kept
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = chars[i] if chars[i] in "\n\r" else " "
+    assert mask(text, spans) == "".join(chars) == "a \n  \r\n     "
+    assert mask(text, []) == text
