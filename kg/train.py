@@ -46,6 +46,7 @@ __all__ = [
     "CONLL04_TRAIN_PREDICATES",
     "DEFAULT_EPOCHS",
     "DEFAULT_LENGTH",
+    "DEFAULT_RUNS",
     "DEFAULT_SEED",
     "RE3D_TRAIN_CLASSES",
     "RE3D_TRAIN_PREDICATES",
@@ -66,6 +67,8 @@ DEFAULT_EPOCHS = 4
 #: this times the number of labels).
 DEFAULT_LENGTH = 2**16
 DEFAULT_BATCH_SIZE = 128
+#: Models trained (each on its own order of the examples) whose weights make the one shipped.
+DEFAULT_RUNS = 5
 DEFAULT_LEARN_RATE = 0.005
 #: re3d relations below this annotator confidence are rejected alternatives, not taught.
 TRAIN_MIN_CONFIDENCE = 0.5
@@ -212,8 +215,15 @@ def parse_dataset(nlp: Any, golds: Iterable[GoldDocument], *, classes: dict[str,
 
 def fit(pairs: Sequence[Pair], *, seed: int = DEFAULT_SEED, epochs: int = DEFAULT_EPOCHS,
         length: int = DEFAULT_LENGTH, batch_size: int = DEFAULT_BATCH_SIZE,
-        learn_rate: float = DEFAULT_LEARN_RATE) -> RelationModel:
-    """Train the relation classifier on labelled pairs (Adam).
+        learn_rate: float = DEFAULT_LEARN_RATE, runs: int = DEFAULT_RUNS) -> RelationModel:
+    """Train the relation classifier on labelled pairs (Adam), ``runs`` times over, and
+    average the runs' weights.
+
+    Each run sees the examples in an order of its own; the model is linear before its
+    softmax, so the mean of the runs' weights is one model of the same size and speed that
+    scores the mean of their logits. One run's weights swung with the order: one training
+    pair more or less moved single probabilities by 0.2-0.3 ("Acme Widgets, based in Toledo"
+    ``locatedIn`` 0.43 or 0.16).
 
     The gradient ``(probabilities - truth) / batch`` is passed back through the softmax
     layer, so the loss minimised is the squared error of the probabilities, not
@@ -234,32 +244,51 @@ def fit(pairs: Sequence[Pair], *, seed: int = DEFAULT_SEED, epochs: int = DEFAUL
         Examples per update.
     learn_rate
         Adam's learning rate.
+    runs
+        Runs averaged; run ``k`` orders the examples by the seed ``seed + 1000 * k``.
 
     Returns
     -------
     RelationModel
-        With the average of its weights over every update (Polyak averaging, as spaCy's
-        training keeps): the last update's weights swung with the seed and with one
-        training pair more or less.
+        Each run keeps the average of its weights over every update (Polyak averaging, as
+        spaCy's training keeps); the model holds the mean of those.
 
     Raises
     ------
     ValueError
-        If ``pairs`` is empty or a label is not one of :data:`kg.relclf.LABELS`.
+        If ``pairs`` is empty, a label is not one of :data:`kg.relclf.LABELS` or ``runs``
+        is below 1.
     """
-    import numpy
-    from thinc.api import Adam, fix_random_seed
-
     if not pairs:
         raise ValueError("no training pairs: the data gave no two mentions in one sentence")
     index = {label: k for k, label in enumerate(LABELS)}
     unknown = {label for _, label in pairs} - index.keys()
     if unknown:
         raise ValueError(f"unknown labels {sorted(unknown)}; known: {', '.join(LABELS)}")
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1, not {runs}")
+    gold = [index[label] for _, label in pairs]
+    models = [_fit_run(pairs, gold, seed=seed + 1000 * k, epochs=epochs, length=length,
+                       batch_size=batch_size, learn_rate=learn_rate) for k in range(runs)]
+    model = models[0]
+    for node, *others in zip(*(m.model.walk() for m in models), strict=True):
+        for name in node.param_names:
+            if node.has_param(name):
+                total = sum((other.get_param(name) for other in others), node.get_param(name))
+                node.set_param(name, total / len(models))
+    return model
+
+
+def _fit_run(pairs: Sequence[Pair], gold: list[int], *, seed: int, epochs: int, length: int,
+             batch_size: int, learn_rate: float) -> RelationModel:
+    """One run of :func:`fit`: the examples in the order ``seed`` deals, averaged weights."""
+    import numpy
+    from thinc.api import Adam, fix_random_seed
+
     fix_random_seed(seed)
     model = RelationModel.new(labels=LABELS, length=length)
     optimizer = Adam(learn_rate, use_averages=True)
-    gold = numpy.array([index[label] for _, label in pairs], dtype="int64")
+    labels = numpy.array(gold, dtype="int64")
     order = list(range(len(pairs)))
     shuffle = random.Random(seed).shuffle
     for _ in range(epochs):
@@ -269,7 +298,7 @@ def fit(pairs: Sequence[Pair], *, seed: int = DEFAULT_SEED, epochs: int = DEFAUL
             scores, backprop = model.model.begin_update(
                 model.inputs([pairs[i][0] for i in batch]))
             truth = numpy.zeros_like(scores)
-            truth[numpy.arange(len(batch)), gold[batch]] = 1.0
+            truth[numpy.arange(len(batch)), labels[batch]] = 1.0
             backprop((scores - truth) / len(batch))
             model.model.finish_update(optimizer)
     for node in model.model.walk():  # the averaged weights, as spaCy's own training keeps
@@ -458,7 +487,7 @@ def train(nlp: Any, out: str | os.PathLike[str], *, conll04: str | os.PathLike[s
     pairs = [*extra, *_pairs(parsed)]
     model = fit(pairs, seed=seed, epochs=epochs, length=length)
     path = Path(out)
-    model.save(path, seed=seed, epochs=epochs, pairs=len(pairs),
+    model.save(path, seed=seed, epochs=epochs, runs=DEFAULT_RUNS, pairs=len(pairs),
                trained_on=([Path(conll04).name] if conll04 is not None else [])
                + [Path(r).name for r in re3d])
     report = TrainReport(documents=documents, pairs=len(pairs),

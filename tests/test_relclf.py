@@ -87,6 +87,21 @@ def test_fit_is_reproducible_and_learns() -> None:
         fit([(("x",), "worksFor>")])
 
 
+def test_fit_averages_the_weights_of_its_runs() -> None:
+    pairs = [(("T=Person>Organization", "V=work"), "memberOf>"),
+             (("T=Person>Organization", "V=sue"), "opposes>"),
+             (("T=Person>Person", "BW=and"), NONE)] * 10
+    runs = [fit(pairs, seed=seed, epochs=3, runs=1) for seed in (7, 1007, 2007)]
+    both = fit(pairs, seed=7, epochs=3, runs=3)
+    for name in ("W", "b"):
+        layer = both.model.layers[0]
+        mean = sum(r.model.layers[0].get_param(name) for r in runs) / 3
+        assert layer.get_param(name) == pytest.approx(mean)
+        assert not (runs[0].model.layers[0].get_param(name) == mean).all()  # the orders differ
+    with pytest.raises(ValueError, match="runs must be at least 1"):
+        fit(pairs, runs=0)
+
+
 def test_kg_train_end_to_end(tmp_path) -> None:
     """`kg train` on the tiny fixtures writes a model that loads and classifies."""
     out = tmp_path / "model"
