@@ -43,7 +43,6 @@ __all__ = [
     "context_iri",
     "document_graph",
     "document_ntriples",
-    "document_triples",
     "entity_iri",
     "event_iri",
     "ntriples",
@@ -90,23 +89,6 @@ def document_graph(result: DocumentResult) -> Graph:
         The document's triples (:func:`document_ntriples`), with the project prefixes bound.
     """
     return ntriples_graph(document_ntriples(result))
-
-
-def document_triples(result: DocumentResult) -> list[Triple]:
-    """The triples of one analysed document as rdflib terms, each once, in the order they
-    were made (:func:`document_ntriples` read back).
-
-    Parameters
-    ----------
-    result
-        The document with its sentences, mentions, entities and mention referents.
-
-    Returns
-    -------
-    list of (subject, predicate, object)
-        rdflib terms; no triple twice.
-    """
-    return _read_ntriples(document_ntriples(result))
 
 
 def document_ntriples(result: DocumentResult) -> str:
