@@ -4,8 +4,11 @@ Usage: ``python benchmarks/bench_outputs.py OUTDIR`` where ``OUTDIR`` is the out
 a finished build (its ``store/`` is rewritten: copy it first with ``cp -a``). Prints the
 seconds and the peak resident memory of this process in each step (sampled every 50 ms):
 dropping the old analysis graph (what ``kg add`` does; a fresh build has none), writing the
-counts of the analysis graph (streamed), projecting the network, the figures and writing them, then
-``graph.ttl``, ``analysis.json`` and ``graph.html``. Numbers in ``benchmarks/RESULTS.md``.
+counts of the analysis graph (streamed), projecting the network, the figures (``measure``),
+writing them, the per-node records of the report, then ``graph.ttl``, ``analysis.json`` and
+``graph.html``: the steps of ``kg.network.analyse_store`` and ``kg.build.write_outputs``, in
+their order, with the malloc arenas limited as the ``kg`` command limits them
+(``kg.memory.limit_arenas``). Numbers in ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from typing import Any
 
 from kg.build import _write_json
 from kg.explore import BUILD_EXPLORER_NODES, write_explorer
-from kg.network import ANALYSIS_GRAPH, _ntriple_lines, actor_graph, figure_triples, figures
+from kg.memory import limit_arenas, trim
+from kg.network import ANALYSIS_GRAPH, _ntriple_lines, actor_graph, figure_triples, measure, report
 from kg.store import STORE_DIR, KGStore
 from kg.tallies import tally_triples
 
@@ -50,6 +54,7 @@ def _step(name: str, run: Callable[[], Any]) -> Any:
 
 
 def main(out: Path) -> None:
+    limit_arenas()  # before the store and its threads start, as the kg command does
     threading.Thread(target=_sample, daemon=True).start()
     start = time.perf_counter()
     store = KGStore(out / STORE_DIR)
@@ -57,12 +62,14 @@ def main(out: Path) -> None:
     counts = _step("write the counts", lambda: store.replace_derived_graph(
         ANALYSIS_GRAPH, _ntriple_lines(tally_triples(store))))
     graph = _step("actor_graph", lambda: actor_graph(store))
-    report = _step("figures", lambda: figures(graph))
+    summary = _step("figures", lambda: measure(graph))
     written = _step("write the figures", lambda: store.extend_derived_graph(
         ANALYSIS_GRAPH, _ntriple_lines(figure_triples(graph))))
+    trim()
+    analysis = _step("the records", lambda: report(graph, summary))
     print(f"{counts + written} analysis triples")
     _step("graph.ttl", lambda: store.write_turtle(out / "graph.ttl"))
-    _step("analysis.json", lambda: _write_json(out / "analysis.json", report))
+    _step("analysis.json", lambda: _write_json(out / "analysis.json", analysis))
     _step("graph.html", lambda: write_explorer(graph, out / "graph.html", top=BUILD_EXPLORER_NODES))
     print(f"total {time.perf_counter() - start:.0f} s, peak resident {_peak[1]:.0f} MiB")
 

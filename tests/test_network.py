@@ -22,7 +22,9 @@ from kg.network import (
     figures,
     figures_graph,
     find_node,
+    measure,
     participation,
+    report,
     shortest_connection,
 )
 from kg.store import KGStore
@@ -215,6 +217,44 @@ def test_betweenness_is_sampled_above_the_limit_and_seeded():
     assert sampled != exact
     top_exact = set(sorted(exact, key=exact.get)[-30:])
     assert len(top_exact & set(sorted(sampled, key=sampled.get)[-30:])) >= 15
+
+
+def test_sampled_betweenness_draws_its_sources_among_the_linked_nodes():
+    # a star and a path among 600 isolated nodes: a sample drawn among all 631 nodes would
+    # mostly start from isolated ones (and find nothing); drawn among the linked ones, each
+    # leaf of the star sees the same paths through the hub, so the estimate is the exact figure
+    g = nx.star_graph(20)
+    nx.add_path(g, range(1000, 1010))
+    g.add_nodes_from(range(2000, 2600))
+    exact = betweenness(g, exact_limit=len(g))
+    sampled = betweenness(g, exact_limit=100, k=16, seed=0)
+    assert exact[0] > 0 and sampled == betweenness(g, exact_limit=100, k=16, seed=0)
+    assert sampled[0] == pytest.approx(exact[0], rel=0.2)
+    assert sampled[1005] == pytest.approx(exact[1005], rel=0.2)
+    assert sum(sampled.values()) == pytest.approx(sum(exact.values()), rel=0.1)
+    assert sampled[2000] == 0.0 and set(sampled) == set(g)
+    star = nx.star_graph(30)
+    star.add_nodes_from(range(100, 700))
+    exact_star = betweenness(star, exact_limit=len(star))
+    for seed in range(3):  # any sample of the star's nodes gives the hub's exact figure
+        assert betweenness(star, exact_limit=100, k=5, seed=seed)[0] == pytest.approx(
+            exact_star[0], rel=1e-9)
+    # the sample drawn among all nodes (networkx's) mostly missed the star
+    assert nx.betweenness_centrality(star, k=5, seed=0)[0] < exact_star[0] / 2
+
+
+def test_sampled_betweenness_of_a_graph_without_links_is_zero():
+    g = nx.empty_graph(600)
+    assert set(betweenness(g, exact_limit=100).values()) == {0.0}
+
+
+def test_measure_then_report_is_figures():
+    g = nx.connected_caveman_graph(4, 4)
+    nx.set_node_attributes(g, {n: f"n{n}" for n in g}, "label")
+    h = g.copy()
+    summary = measure(h)
+    assert "nodes" not in summary and h.nodes[0]["degree"] == g.degree(0)
+    assert report(h, summary) == figures(g)
 
 
 def test_communities_are_seeded_and_numbered_by_size():
