@@ -59,6 +59,13 @@ VARIANTS = 200
 SECTION = "# Store benchmark"
 #: What the rewrites of the slowest queries changed, measured once (kept with the table).
 NOTES = """\
+`actor-relations` follows its rows (the run of 2026-11-29 16:25 UTC, commit fab2e93): 177 ms for
+9,854 rows (13 statements per copy of the demo page, whose relation extraction now reads 14
+relations) against 257 ms for 12,716 rows (17 per copy) in the run before: 18.0 against 20.2
+microseconds a row, at loads 1.2 and 1.1. In the same run `profile_query`'s median of 11
+runs, interleaved with its other variants, read 225 CPU ms for the same query: under the
+goal by the 5-run median, over it by that one. Fewer relations, not a faster query.
+
 `actor-relations` (2026-11-29; measured on a store this file built at 12:40 UTC, 9,288 rows
 of 7 columns, the relation extraction of the tree then; 10,584 rows in the run above): most
 of its time is the answer itself, not the joins. Its CPU time is now 175-209 ms (loads
