@@ -12,6 +12,7 @@ writing:
   batches;
 - ``writer``: :class:`kg.writer.StoreWriter` as ``kg build`` uses it (48 documents or 6 MB of
   N-Triples per write, Oxigraph's bulk loader on disk);
+- ``writer-16``: the same writer, 16 documents or 2 MB per write (what it wrote before);
 - ``writer-1``: the same writer, one document per write.
 
 For each: CPU seconds of the writing thread and of the whole process (RocksDB's flush and
@@ -36,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_jsonl
 
-WAYS = ("transaction", "writer", "writer-1")
+WAYS = ("transaction", "writer", "writer-16", "writer-1")
 DOC = "https://w3id.org/actorkg/doc/"
 
 
@@ -83,7 +84,7 @@ def replay(texts_path: Path, store_dir: Path, way: str, repeat: int) -> dict[str
 
     from kg.memory import limit_arenas, trim
     from kg.store import KGStore
-    from kg.writer import BATCH, FLUSH_BYTES, StoreWriter
+    from kg.writer import BATCH, BATCH_BYTES, FLUSH_BYTES, StoreWriter
 
     limit_arenas()
     texts = pickle.loads(texts_path.read_bytes())
@@ -105,7 +106,8 @@ def replay(texts_path: Path, store_dir: Path, way: str, repeat: int) -> dict[str
                 graphs = chars = 0
         writer_cpu = time.thread_time() - thread
     else:
-        with StoreWriter(store, batch=1 if way == "writer-1" else BATCH) as writer:
+        batch = int(way.partition("-")[2] or BATCH)  # "writer-16": 16 a write
+        with StoreWriter(store, batch=batch, batch_bytes=batch * BATCH_BYTES // BATCH) as writer:
             for text, name in texts:
                 writer.put(text, URIRef(name))
         writer_cpu = writer.cpu_seconds

@@ -221,8 +221,8 @@ def _started(nlp: Language, text: str, starts: list[int]) -> Doc:
     doc = nlp.make_doc(text)
     for start in starts:
         token = doc.char_span(start, start + 1, alignment_mode="expand")
-        if token is not None and token.start > 0 and not doc[token.start].is_space:
-            doc[token.start].is_sent_start = True  # not after masked furniture: a blank line
+        if token is not None and token.start > 0:
+            doc[token.start].is_sent_start = True
     return doc
 
 

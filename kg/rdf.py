@@ -204,7 +204,7 @@ def _term(term: Node) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"  # cheaper than looking it up (URIRef compares in Python)
     if isinstance(term, Literal):
-        text = f'"{str(term).translate(_ESCAPES)}"'
+        text = _text(str(term))
         if term.language:
             return f"{text}@{term.language}"
         if term.datatype is not None:
@@ -288,7 +288,8 @@ def _entity(key: str) -> str:
 
 @cache
 def _akg(name: str) -> str:
-    """``AKG[name]`` as N-Triples (an unknown name raises, as ``AKG`` does)."""
+    """``AKG[name]`` (a class, a property, an event kind) as N-Triples; an unknown name
+    raises, as ``AKG`` does."""
     return _term(AKG[name])
 
 
@@ -355,19 +356,13 @@ def event_iri(context: URIRef, event: Event) -> URIRef:
     return URIRef(f"{context}#event={event.trigger[0]},{event.trigger[1]}")
 
 
-@cache
-def _akg_property(name: str) -> str:
-    """``getattr(AKG, name)`` as N-Triples (an unknown name raises)."""
-    return _term(getattr(AKG, name))
-
-
 def _add_relations(graph: _Triples, context: URIRef, result: DocumentResult) -> None:
     """Each relation as a triple between entities, reified once per place it was read."""
     written = set(result.sentences)
     for relation in result.relations:
         subject = _entity(result.referent[relation.subject])
         obj = _entity(result.referent[relation.object])
-        predicate = _akg_property(relation.predicate)  # unknown names raise
+        predicate = _akg(relation.predicate)  # unknown names raise
         graph.add((subject, predicate, obj))
         node = _term(statement_iri(context, relation))
         graph.add((node, _TYPE, _STATEMENT))
@@ -405,7 +400,7 @@ def _add_events(
         if node in made:
             continue  # one event per trigger word
         made.add(node)
-        graph.add((node, _TYPE, _akg_property(event.kind)))
+        graph.add((node, _TYPE, _akg(event.kind)))
         roles = ((_AGENT, event.agents), (_TARGET, event.targets), (_PLACE, event.places))
         for prop, mentions in roles:
             for mention in mentions:

@@ -138,7 +138,8 @@ def layout(text: str, *, title: str | None = None) -> Layout:
         # no story at all (a dateline, "Moscow ITAR-TASS"; a list): nothing is page furniture
         # around a story, so nothing is masked and the text is read whole
         return Layout([], [])
-    return Layout(sections, furniture, breaks)
+    masked = {start for start, _ in furniture}  # a masked line leaves a blank line: a break
+    return Layout(sections, furniture, [b for b in breaks if b not in masked])
 
 
 def mask(text: str, spans: list[tuple[int, int]]) -> str:

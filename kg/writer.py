@@ -27,10 +27,10 @@ __all__ = ["BACKLOG", "BATCH", "BATCH_BYTES", "FLUSH_BYTES", "StoreWriter"]
 
 #: N-Triples characters written between two flushes at most (about 85 MB of write buffers).
 FLUSH_BYTES = 12_000_000
-#: Documents written at once at most. Fewer, larger writes leave RocksDB fewer table files to
-#: compact: 300 corpus documents cost the process 3.8 CPU s in writes of 16, 2.9 in writes of
-#: 48 (6 MB), 2.7 in writes of 64 (8 MB), for 60, 120 and 180 MiB more memory
-#: (``benchmarks/bench_writes.py``).
+#: Documents written at once at most. Fewer, larger writes leave RocksDB less to compact:
+#: 300 corpus documents cost the process 3.0 CPU s in writes of 48 (6 MB), 3.7 in writes of
+#: 16 (2 MB), for 118 and 62 MiB more memory (``python benchmarks/bench_writes.py --docs 300
+#: --repeat 1``, ways ``writer`` and ``writer-16``; 2.7 s and 180 MiB in writes of 64).
 BATCH = 48
 #: N-Triples characters written at once at most (Oxigraph holds several times the text in
 #: memory while it writes).
