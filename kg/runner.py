@@ -42,14 +42,7 @@ class QueryTimeout(QueryRefused):
 
 def _work(conn: Connection, outdir: str, max_rows: int) -> None:
     """Worker loop: answer ``(sparql, media types, default graphs)`` requests until EOF."""
-    from kg.query import (
-        GRAPH_TYPES,
-        RESULT_TYPES,
-        QueryError,
-        TooManyRowsError,
-        ask,
-        serialize_answer,
-    )
+    from kg.query import QueryError, UnacceptableTypeError, answer_bytes
     from kg.store import KGStore
 
     store = KGStore.open_output(outdir)
@@ -60,17 +53,12 @@ def _work(conn: Connection, outdir: str, max_rows: int) -> None:
         except EOFError:
             return
         try:
-            answer = ask(store, sparql, max_rows=max_rows, default_graph=default_graph)
-            offered = GRAPH_TYPES if answer.triples else RESULT_TYPES
-            media_type = next((t for t in accepted if t in offered), None)
-            if media_type is None:
-                wanted = ", ".join(accepted) or "nothing"
-                conn.send(("error", 406, f"cannot answer as {wanted}; offered: {', '.join(offered)}"))
-                continue
-            conn.send(("ok", media_type, serialize_answer(answer, media_type)))
-        except TooManyRowsError as err:
-            conn.send(("error", 400, str(err)))
-        except QueryError as err:
+            media_type, body = answer_bytes(store, sparql, accepted, max_rows=max_rows,
+                                            default_graph=default_graph)
+            conn.send(("ok", media_type, body))
+        except UnacceptableTypeError as err:
+            conn.send(("error", 406, str(err)))
+        except QueryError as err:  # malformed, or past the row limit
             conn.send(("error", 400, str(err)))
         except PermissionError as err:
             conn.send(("error", 403, str(err)))
