@@ -223,7 +223,8 @@ class KGStore:
         """
         self.write_graphs([(graph, name, old)])
 
-    def write_graphs(self, graphs: Sequence[tuple[Graph | str, URIRef, Iterable[str]]]) -> None:
+    def write_graphs(self, graphs: Sequence[tuple[Graph | str, URIRef, Iterable[str]]], *,
+                     lenient: bool = False) -> None:
         """Write several documents' graphs at once, all or none, each replacing its ``old``.
 
         What :meth:`replace_graphs` does for one document, for all of ``graphs``: either all
@@ -248,6 +249,11 @@ class KGStore:
             Blank node labels are scoped to the whole call (one parse): documents whose texts
             may share a label (``_:b0``) go in calls of their own (:func:`kg.rdf.ntriples`
             writes none for a build's graphs).
+        lenient
+            Let Oxigraph's parser skip validating IRIs and language tags: for text that
+            :mod:`kg.rdf` wrote (whose IRIs are valid as minted), where the store holds the
+            same quads either way, and the writes cost about 15% less CPU (192 corpus
+            documents in writes of 48: 1.24 against 1.05 CPU s, four runs alternated).
 
         Raises
         ------
@@ -277,9 +283,9 @@ class KGStore:
             return
         quads = "".join(_with_union(text, name) for text, name in texts)
         if self.path is not None and quads.count("\n") <= BULK_QUADS:
-            self.store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+            self.store.bulk_load(quads, format=ox.RdfFormat.N_QUADS, lenient=lenient)
         else:
-            self.store.load(quads, format=ox.RdfFormat.N_QUADS)
+            self.store.load(quads, format=ox.RdfFormat.N_QUADS, lenient=lenient)
 
     def remove_graphs(self, names: Iterable[str]) -> int:
         """Drop the named graphs ``names`` in one transaction; return how many existed."""

@@ -168,12 +168,12 @@ class StoreWriter:
         start, cpu = time.perf_counter(), time.thread_time()
         try:
             try:
-                self.store.write_graphs(batch)
+                self.store.write_graphs(batch, lenient=True)  # text kg.rdf wrote
             except Exception:  # one bad graph must not cost its batch: the graphs one by one
                 if len(batch) == 1:
                     raise
                 for item in batch:
-                    self.store.write_graphs([item])
+                    self.store.write_graphs([item], lenient=True)
                     self._count([item], _size(item))
             else:
                 self._count(batch, size)
