@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.coref import PRONOUN
 from kg.evaluate import (
     DEFAULT_MIN_CONFIDENCE,
     RE3D_RELATION_TYPES,
@@ -48,6 +49,7 @@ __all__ = [
     "DEFAULT_LENGTH",
     "DEFAULT_RUNS",
     "DEFAULT_SEED",
+    "PRONOUNS_ANNOTATED",
     "RE3D_TRAIN_CLASSES",
     "RE3D_TRAIN_PREDICATES",
     "Parsed",
@@ -84,6 +86,10 @@ RE3D_TRAIN_PREDICATES = {"BelongsTo": "memberOf", "InChargeOf": "leads", "CoLoca
                          "HasAttrOf": "hasNationality", "FightingAgainst": "fightsAgainst",
                          "AlliesOf": "alliedWith", "CommWith": "communicatedWith",
                          "Dislikes": "opposes", "Likes": "supports"}
+
+#: Whether each dataset annotates relations argued on pronouns ("he", "we"): re3d does,
+#: CoNLL04 annotates names only (see :func:`labelled_pairs`).
+PRONOUNS_ANNOTATED = {"conll04": False, "re3d": True}
 
 Pair = tuple[tuple[str, ...], str]  # (features, label)
 
@@ -148,7 +154,8 @@ def _gold_mentions(doc: Any, gold: GoldDocument, classes: dict[str, str],
 
 
 def labelled_pairs(doc: Any, found: Sequence[Mention], gold: GoldDocument, *,
-                   classes: dict[str, str], predicates: dict[str, str]) -> list[Pair]:
+                   classes: dict[str, str], predicates: dict[str, str],
+                   pronouns: bool = True) -> list[Pair]:
     """The candidate pairs of one text with the gold label each should get.
 
     Parameters
@@ -163,6 +170,11 @@ def labelled_pairs(doc: Any, found: Sequence[Mention], gold: GoldDocument, *,
         Gold entity type -> our class, for the gold mentions ``found`` misses.
     predicates
         Gold relation category -> our predicate; other categories are not taught.
+    pronouns
+        Whether pairs with a pronoun mention (:mod:`kg.coref`) are taught. A dataset that
+        annotates names only (CoNLL04: :data:`PRONOUNS_ANNOTATED`) says nothing of "he" in
+        "he was born in Austin": its ``NONE`` there is no reading, and taught it silenced
+        the pronoun pairs of re3d, which does annotate them.
 
     Returns
     -------
@@ -170,6 +182,8 @@ def labelled_pairs(doc: Any, found: Sequence[Mention], gold: GoldDocument, *,
         One per pair (:func:`kg.relclf.candidates`); the label is that of the first gold
         relation whose arguments overlap the pair's, in either order, else ``NONE``.
     """
+    if not pronouns:
+        found = [m for m in found if m.label != PRONOUN]
     relations = [(predicates[r.type], r.head, r.tail) for r in gold.relations
                  if r.type in predicates]
     out: list[Pair] = []
@@ -196,9 +210,9 @@ def labelled_pairs(doc: Any, found: Sequence[Mention], gold: GoldDocument, *,
 
 
 def parse_dataset(nlp: Any, golds: Iterable[GoldDocument], *, classes: dict[str, str],
-                  predicates: dict[str, str]) -> list[Parsed]:
+                  predicates: dict[str, str], pronouns: bool = True) -> list[Parsed]:
     """Parse each gold text as ``kg build`` does and label its pairs (see
-    :func:`labelled_pairs`)."""
+    :func:`labelled_pairs`, which ``pronouns`` is passed to)."""
     from kg.build import parse
     from kg.mentions import mentions
 
@@ -208,7 +222,7 @@ def parse_dataset(nlp: Any, golds: Iterable[GoldDocument], *, classes: dict[str,
     for doc, document, sections in parse(nlp, (g.document for g in golds)):
         gold = by_source[document.source]
         pairs = labelled_pairs(doc, list(mentions(doc)), gold, classes=classes,
-                               predicates=predicates)
+                               predicates=predicates, pronouns=pronouns)
         out.append(Parsed(gold, doc, sections, pairs))
     return out
 
@@ -477,12 +491,14 @@ def train(nlp: Any, out: str | os.PathLike[str], *, conll04: str | os.PathLike[s
     conll: list[Parsed] = []
     if conll04 is not None:
         conll = parse_dataset(nlp, read_conll04(conll04), classes=CONLL04_TRAIN_CLASSES,
-                              predicates=CONLL04_TRAIN_PREDICATES)
+                              predicates=CONLL04_TRAIN_PREDICATES,
+                              pronouns=PRONOUNS_ANNOTATED["conll04"])
         extra, documents = _pairs(conll), len(conll)
     parsed: list[Parsed] = []
     if re3d:
         parsed = parse_dataset(nlp, read_re3d(re3d, min_confidence=TRAIN_MIN_CONFIDENCE),
-                               classes=RE3D_TRAIN_CLASSES, predicates=RE3D_TRAIN_PREDICATES)
+                               classes=RE3D_TRAIN_CLASSES, predicates=RE3D_TRAIN_PREDICATES,
+                               pronouns=PRONOUNS_ANNOTATED["re3d"])
         documents += len(parsed)
     pairs = [*extra, *_pairs(parsed)]
     model = fit(pairs, seed=seed, epochs=epochs, length=length)

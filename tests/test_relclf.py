@@ -392,3 +392,30 @@ def test_a_description_and_the_name_it_holds_state_one_fact() -> None:
     rule = Relation(sdf, "locatedIn", city, s, 0.6)
     read = [(r.object.anchor, r.confidence) for r in merge([rule], learned[:2])]
     assert read == [("Raqqa", 0.7)], read
+
+
+def test_a_dataset_of_names_only_teaches_no_pronoun_pair(nlp) -> None:
+    """CoNLL04 annotates names only: its silence on "he" is no reading, so pairs with a
+    pronoun mention are left out of its training pairs (re3d, which annotates "he" and
+    "we", keeps them)."""
+    from kg.evaluate import GoldDocument, Span
+    from kg.train import (
+        CONLL04_TRAIN_CLASSES,
+        CONLL04_TRAIN_PREDICATES,
+        PRONOUNS_ANNOTATED,
+        labelled_pairs,
+    )
+
+    text = "John Smith arrived in Austin on Monday . He works for Acme Widgets in Texas ."
+    doc = nlp(text)
+    gold = GoldDocument(Document(text=text, source="t"), [Span("t", 0, 10, "Peop")], [])
+    found = list(mentions(doc))
+    assert any(m.anchor == "He" for m in found)
+
+    def taught(pronouns: bool) -> int:
+        return len(labelled_pairs(doc, found, gold, classes=CONLL04_TRAIN_CLASSES,
+                                  predicates=CONLL04_TRAIN_PREDICATES, pronouns=pronouns))
+
+    assert PRONOUNS_ANNOTATED == {"conll04": False, "re3d": True}
+    names = [m for m in found if m.anchor != "He"]
+    assert taught(False) == len(list(candidates(doc, names))) < taught(True)
