@@ -66,7 +66,11 @@ NOTES = """\
 relations) against 257 ms for 12,716 rows (17 per copy) in the run before: 18.0 against 20.2
 microseconds a row, at loads 1.2 and 1.1. In the same run `profile_query`'s median of 11
 runs, interleaved with its other variants, read 225 CPU ms for the same query: under the
-goal by the 5-run median, over it by that one. Fewer relations, not a faster query.
+goal by the 5-run median, over it by that one. Fewer relations, not a faster query. The run of
+18:28 UTC (commit 2f6ebb4, load 0.1-0.6), whose demo reads 14 relations again: 192 ms for
+10,584 rows (18.1 microseconds a row), `profile_query` 200; as SPARQL JSON for `kg serve`
+(`kg.query.answer_bytes`, new in that commit: Oxigraph writes the rows, which used to be read
+into Python and written by it) 223 ms, over the goal.
 
 `actor-relations` (2026-11-29; measured on a store this file built at 12:40 UTC, 9,288 rows
 of 7 columns, the relation extraction of the tree then; 10,584 rows in the run above): most
@@ -397,7 +401,7 @@ def main(target: int = 1_000_000) -> None:
          "for the rdflib phase (a child process, so the two never add up)."),
         "",
         (f"Saved queries, median wall time in ms (Oxigraph {OX_RUNS} runs of `kg.query.ask`, "
-         "what `kg query` and `kg serve` run: every term of every row read into Python; "
+         "what `kg query` runs: every term of every row read into Python; "
          f"rdflib up to {RDFLIB_RUNS} runs, cut at {RDFLIB_TIMEOUT:g} s, on the same "
          "named graphs with `default_union`). Goal: under 200 ms on Oxigraph. The CPU "
          "column is the CPU time of the querying process (Oxigraph runs the query in it): "
