@@ -156,16 +156,10 @@ def answer_bytes(
 
     Parameters
     ----------
-    store
-        The graph to ask.
-    sparql
-        The query; the project prefixes are predeclared.
+    store, sparql, max_rows, default_graph
+        As for :func:`ask`.
     accepted
         Media types, best first (keys of :data:`RESULT_TYPES` and :data:`GRAPH_TYPES`).
-    max_rows
-        Refuse an answer longer than this many rows (or triples).
-    default_graph
-        Graph IRIs to query instead of the union of all graphs.
 
     Returns
     -------
@@ -174,14 +168,10 @@ def answer_bytes(
 
     Raises
     ------
-    QueryError
-        With the parser's message when the query is malformed.
-    TooManyRowsError
-        When the answer is longer than ``max_rows``.
+    QueryError, TooManyRowsError, PermissionError
+        As :func:`ask` raises them.
     UnacceptableTypeError
         When no media type of ``accepted`` fits the answer.
-    PermissionError
-        When the query holds SERVICE.
     """
     result = _run(store, sparql, default_graph)
     if not isinstance(result, ox.QuerySolutions):
