@@ -25,10 +25,12 @@ its state or country ("Staunton, Va.", "Vienna, Austria") is also one place ment
 and the state staying mentions of their own.
 
 Nominal mentions are noun phrases headed by an actor noun ("police", "the regime", "the
-Foreign Secretary", "coalition forces", "the city of Mosul"), with what a person's title is
-"of", "for" or "to" ("Minister for the Middle East", not over an actor's name); one in
-apposition to a name, beside it ("Gareth Bayley, the UK Special Representative"), or a place
-noun with "of NAME", refers to that name. Pronoun mentions come last (:mod:`kg.coref`).
+Foreign Secretary", "coalition forces", "the city of Mosul") or by a plural naming people by
+what they are ("civilians", "60 civilians", "residents", "members of the tribe": a body of
+them, an organisation), with what a person's title is "of", "for" or "to" ("Minister for the
+Middle East", not over an actor's name); one in apposition to a name, beside it ("Gareth
+Bayley, the UK Special Representative"), or a place noun with "of NAME", refers to that name.
+Pronoun mentions come last (:mod:`kg.coref`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from kg.lexicon import lemma
 from kg.nouns import (
     GROUP_NOUNS,
     ORG_NOUNS,
+    PEOPLE_NOUNS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
     TITLE_WORDS,
@@ -650,8 +653,7 @@ def _nominal_mentions(doc: Doc, named: list[Mention]) -> Iterator[Mention]:
         root = chunk.root
         if root.pos_ in _PRONOUNS or root.ent_type_ and not _title_token(root):
             continue
-        # a plural naming people acting together ("rebels", "officials") is a body of them
-        cls = "Organization" if root.lower_ in GROUP_NOUNS else noun_class(lemma(root))
+        cls = _head_class(root)
         if cls is None:
             continue
         if cls == "Person" and root.tag_ in ("NNS", "NNPS") and root.lower_ not in GROUP_NOUNS:
@@ -682,6 +684,17 @@ def _nominal_mentions(doc: Doc, named: list[Mention]) -> Iterator[Mention]:
             nominal=True,
             refers_to=refers,
         )
+
+
+def _head_class(root: Token) -> str | None:
+    """The class a noun chunk's head gives its nominal mention: a plural naming people acting
+    together ("rebels", "officials") or named by what they are ("civilians", "residents",
+    "members") is a body of them, an organisation; else the word class of the head
+    (:func:`kg.nouns.noun_class`)."""
+    word = root.lower_
+    if word in GROUP_NOUNS or word in PEOPLE_NOUNS:
+        return "Organization"
+    return noun_class(lemma(root))
 
 
 def _actor_chunks(doc: Doc) -> Iterator[Span]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 __all__ = [
     "GROUP_NOUNS",
     "ORG_NOUNS",
+    "PEOPLE_NOUNS",
     "PERSON_NOUNS",
     "PLACE_NOUNS",
     "TITLE_HEADS",
@@ -84,6 +85,21 @@ GROUP_NOUNS = frozenset(
     authorities jihadists extremists separatists protesters demonstrators gangs smugglers
     traffickers scammers investigators prosecutors lawmakers allies partners leaders nations
     refugees journalists
+    """.split()
+)
+
+#: Plural nouns naming people by what they are, where they live or what they do
+#: ("civilians", "60 civilians", "residents", "members of the tribe"): a group of them acts
+#: or is acted on as one, and re3d annotates it as an organisation. Plural forms only: one
+#: "civilian" is a person, and a generic person is no actor.
+PEOPLE_NOUNS = frozenset(
+    """
+    civilians people residents villagers inhabitants locals citizens nationals workers
+    employees staff personnel members children women men families relatives victims
+    mourners worshippers pilgrims students teachers doctors nurses patients detainees
+    prisoners hostages captives migrants immigrants asylum-seekers evacuees survivors
+    volunteers supporters backers followers reporters experts ministers diplomats delegates
+    airmen sailors marines servicemen veterans recruits
     """.split()
 )
 

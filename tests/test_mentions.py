@@ -126,3 +126,13 @@ def test_the_parser_reads_typographic_quotes_as_ascii_and_anchors_keep_them(nlp)
     found = list(mentions(doc))
     assert "the ministry\u2019s spokesman" in {m.anchor for m in found}
     assert all(text[m.start:m.end] == m.anchor for m in found)
+
+
+def test_people_named_by_what_they_are_are_a_body(nlp):
+    """A plural of people ("civilians", "residents", "members"), counted or not, acts as one."""
+    text = "Shelling killed 40 civilians and wounded hundreds of residents. Members of the tribe fled."
+    anchors = {m.anchor: m.cls for m in mentions(nlp(text))}
+    assert anchors.get("civilians") == "Organization"  # the count is no part of the mention
+    assert anchors.get("residents") == "Organization"
+    assert anchors.get("Members") == "Organization"
+    assert not any("civilian" in m.anchor for m in mentions(nlp("A civilian was hurt.")))
