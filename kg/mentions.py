@@ -47,12 +47,11 @@ from kg.coref import ALIAS, abbreviates, alias_after, pronoun_mentions
 from kg.frames import Columns, columns
 from kg.lexicon import lemma
 from kg.nouns import (
-    GROUP_NOUNS,
     ORG_NOUNS,
-    PEOPLE_NOUNS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
     TITLE_WORDS,
+    head_class,
     noun_class,
 )
 from kg.spans import sentence_of, text_of, trimmed
@@ -653,11 +652,11 @@ def _nominal_mentions(doc: Doc, named: list[Mention]) -> Iterator[Mention]:
         root = chunk.root
         if root.pos_ in _PRONOUNS or root.ent_type_ and not _title_token(root):
             continue
-        cls = _head_class(root)
+        cls = head_class(root.lower_, lemma(root))
         if cls is None:
             continue
-        if cls == "Person" and root.tag_ in ("NNS", "NNPS") and root.lower_ not in GROUP_NOUNS:
-            continue  # "ministers" is no one actor
+        if cls == "Person" and root.tag_ in ("NNS", "NNPS"):
+            continue  # "presidents" is no one actor
         span = _trim_chunk(chunk)
         if span is None:
             continue
@@ -684,17 +683,6 @@ def _nominal_mentions(doc: Doc, named: list[Mention]) -> Iterator[Mention]:
             nominal=True,
             refers_to=refers,
         )
-
-
-def _head_class(root: Token) -> str | None:
-    """The class a noun chunk's head gives its nominal mention: a plural naming people acting
-    together ("rebels", "officials") or named by what they are ("civilians", "residents",
-    "members") is a body of them, an organisation; else the word class of the head
-    (:func:`kg.nouns.noun_class`)."""
-    word = root.lower_
-    if word in GROUP_NOUNS or word in PEOPLE_NOUNS:
-        return "Organization"
-    return noun_class(lemma(root))
 
 
 def _actor_chunks(doc: Doc) -> Iterator[Span]:

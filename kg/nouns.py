@@ -18,6 +18,7 @@ __all__ = [
     "TITLE_HEADS",
     "TITLE_MODIFIERS",
     "TITLE_WORDS",
+    "head_class",
     "noun_class",
 ]
 
@@ -128,3 +129,20 @@ def noun_class(lemma: str) -> str | None:
     if lemma in PERSON_NOUNS:
         return "Person"
     return None
+
+
+def head_class(word: str, lemma: str) -> str | None:
+    """The actor class the head noun of a noun phrase gives it, by its ``word`` as written and
+    its ``lemma``: a plural naming people together (:data:`GROUP_NOUNS`, "rebels";
+    :data:`PEOPLE_NOUNS`, "civilians") is a body of them, an organisation; any other noun
+    the class of its lemma (:func:`noun_class`).
+
+    >>> head_class("civilians", "civilian"), head_class("civilian", "civilian")
+    ('Organization', None)
+    >>> head_class("agencies", "agency"), head_class("ministers", "minister")
+    ('Organization', 'Organization')
+    """
+    word = word.lower()
+    if word in GROUP_NOUNS or word in PEOPLE_NOUNS:
+        return "Organization"
+    return noun_class(lemma)
