@@ -216,7 +216,7 @@ def query(target: Path, sparql: str | None, query_file: Path | None, name: str |
       kg query output/ --name central-actors --format csv
       kg query output/ --name actor-relations --bind actor="Hun Manet"
     """
-    from kg.query import QueryError, ask, bind, format_answer
+    from kg.query import QueryError, answer_text, bind
 
     given = [x for x in (sparql, query_file, name) if x is not None]
     if len(given) != 1:
@@ -233,10 +233,10 @@ def query(target: Path, sparql: str | None, query_file: Path | None, name: str |
         values[var] = value
     store = _open_graph(target)
     try:
-        answer = ask(store, bind(sparql or "", values))
+        text = answer_text(store, bind(sparql or "", values), fmt)
     except (QueryError, PermissionError) as err:
         _error(str(err), 2)
-    click.echo(format_answer(answer, fmt))
+    click.echo(text)
 
 
 def _read_query(path: Path) -> str:

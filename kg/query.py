@@ -25,6 +25,7 @@ __all__ = [
     "TooManyRowsError",
     "UnacceptableTypeError",
     "answer_bytes",
+    "answer_text",
     "ask",
     "bind",
     "format_answer",
@@ -186,6 +187,29 @@ def answer_bytes(
         return media_type, tsv
     rows = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
     return media_type, rows.serialize(format=RESULT_TYPES[media_type])  # type: ignore[return-value]
+
+
+def answer_text(store: KGStore, sparql: str, fmt: str = "table") -> str:
+    """Run ``sparql`` and render its answer as :func:`format_answer` renders it: what ``kg
+    query`` prints.
+
+    The rows of a SELECT answer asked for as JSON are written by Oxigraph itself and never
+    become Python objects (W3C SPARQL JSON, as :func:`format_answer` writes it, without its
+    indentation).
+
+    Raises
+    ------
+    QueryError, PermissionError
+        As :func:`ask` raises them.
+    ValueError
+        For a format not in :data:`FORMATS`.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    result = _run(store, sparql, None)
+    if fmt == "json" and isinstance(result, ox.QuerySolutions):
+        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8")  # type: ignore[union-attr]
+    return format_answer(_collect(result, None), fmt)
 
 
 def _run(

@@ -5,7 +5,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.query import QueryError, ask, format_answer
+from kg.query import QueryError, answer_text, ask, format_answer
 from kg.store import EXPORT_FORMATS, KGStore, StoreError, uses_service
 
 EX = "http://example.org/"
@@ -44,6 +44,21 @@ def test_formats(store):
     assert data["head"]["vars"] == ["s", "n"]
     assert data["results"]["bindings"][0]["n"] == {"type": "literal", "value": "Hun Manet"}
     assert "Hun Manet" in format_answer(answer, "table")
+
+
+def test_answer_text_writes_json_as_format_answer_does(store):
+    select = "SELECT ?s ?n ?missing WHERE { ?s ?p ?n } ORDER BY ?n"
+    written = json.loads(answer_text(store, select, "json"))  # by Oxigraph
+    assert written == json.loads(format_answer(ask(store, select), "json"))
+    assert {"type": "literal", "value": "48",
+            "datatype": "http://www.w3.org/2001/XMLSchema#integer"} in [
+        b["n"] for b in written["results"]["bindings"]]
+    construct = f"CONSTRUCT {{ ?s <{EX}label> ?n }} WHERE {{ ?s <{EX}name> ?n }}"
+    assert json.loads(answer_text(store, construct, "json"))["head"]["vars"] == [
+        "subject", "predicate", "object"]
+    assert answer_text(store, f"ASK {{ <{EX}a> ?p ?o }}", "table") == "true"
+    with pytest.raises(ValueError, match="unknown format"):
+        answer_text(store, select, "xml")
 
 
 def test_malformed_query_is_a_query_error(store):
