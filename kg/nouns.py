@@ -10,6 +10,7 @@ a place because *province* is; "Prime Minister Hun Manet" a person with a title 
 from __future__ import annotations
 
 __all__ = [
+    "ARMED_NOUNS",
     "GROUP_NOUNS",
     "ORG_NOUNS",
     "PEOPLE_NOUNS",
@@ -101,6 +102,16 @@ PEOPLE_NOUNS = frozenset(
     prisoners hostages captives migrants immigrants asylum-seekers evacuees survivors
     volunteers supporters backers followers reporters experts ministers diplomats delegates
     airmen sailors marines servicemen veterans recruits
+    """.split()
+)
+
+#: Words naming an armed body ("the coalition", "Coalition military forces", "U.S. troops"):
+#: its backing of a side is military support, acting on that side (see
+#: :func:`kg.relations.verb_relations`).
+ARMED_NOUNS = frozenset(
+    """
+    coalition force forces troops army armies military militia militias fighters rebels
+    insurgents brigade brigades battalion battalions regiment navy fleet squadron
     """.split()
 )
 

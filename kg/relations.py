@@ -9,12 +9,22 @@ Rules over the dependency parse, one function per pattern, each yielding
   nations include Australia and Canada"); a verb of meeting or travel with the place its
   subject is in ("X met Y in Baghdad", "X arrived in Paris");
 - :func:`listed_members`: the members a group lists after "including" ("the international
-  community, including Russia and Iran");
+  community, including Russia and Iran"); :func:`included_members`: a verb of including in
+  a sentence its member list makes read as a list ("Coalition nations ... include
+  Australia, Bahrain, Canada, Denmark, France, ...");
+- :func:`control_relations`: who takes or holds a place leads it ("ISIL has had control of
+  Mosul", "Mosul was taken by ISIL", "to liberate Mosul from ISIL");
+- :func:`fighting_together`: the subjects of one verb of fighting are allies ("Kurdish
+  forces and the Iraqi army fought ISIS");
+- :func:`provided_support`: who gives support to whom ("the United States will provide $100
+  million in assistance to the Syrian opposition"); backing by an armed body ("the
+  coalition supports the SDF", here or by a verb) is ``alliedWith``: acting on its side;
 - :func:`title_relations`: a person's title and the organisation or place it is of, as a
   pre-modifier, a possessive, an apposition, an ``of`` phrase or a copula ("Amnesty
   International's Secretary General Agnes Callamard", "Sergei Aksyonov, the head of Crimea",
   "Federal Aviation Administration spokesman John Leyden", "Tedros Adhanom, the World Health
-  Organization chief", "President Robert Mugabe of Zimbabwe", "X is a member of Y"); a
+  Organization chief", "President Robert Mugabe of Zimbabwe", "X is a member of Y", "Gen.
+  Joseph Votel, commander, U.S. Central Command"); a
   national office and its country, named by a nationality adjective ("Cambodian Prime
   Minister Hun Manet": the document's Cambodia) or by the one country acting in the sentence
   ("Cambodia said that an order by Prime Minister Hun Manet ...");
@@ -26,9 +36,12 @@ Rules over the dependency parse, one function per pattern, each yielding
 - :func:`dateline_relations`: a news agency in the city of its source line ("Moscow
   ITAR-TASS", "Beijing XINHUA Domestic Service in Chinese").
 
+A relation read on a description that a name stands in apposition with is read on the name
+(:func:`named_arguments`: "met the Iraqi Foreign Minister, Ibrahim al-Jaafari").
+
 Precision comes first: a sentence that is too long, a list or has no verb
 (:func:`kg.frames.is_usable`) only gets the local patterns (titles, nationalities, a place
-and its region, source lines), every
+and its region, source lines; a list, a verb of including), every
 relation has argument classes that fit its predicate, and negated verbs say nothing.
 """
 
@@ -40,7 +53,16 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer
-from kg.frames import Frame, MentionIndex, columns, conjuncts, is_usable, units, verb_frame
+from kg.frames import (
+    Frame,
+    MentionIndex,
+    columns,
+    conjuncts,
+    is_usable,
+    noun_frame,
+    units,
+    verb_frame,
+)
 from kg.lexicon import (
     LEADER_TITLES,
     MEMBER_TITLES,
@@ -53,17 +75,23 @@ from kg.lexicon import (
     lemma,
 )
 from kg.mentions import REFERENCE_CODE as _REFERENCE_CODE
+from kg.nouns import ARMED_NOUNS
 from kg.types import ActorClass, Mention, Relation
 
 __all__ = [
     "MAX_SENTENCE_TOKENS",
     "PREDICATES",
     "SYMMETRIC",
+    "control_relations",
     "dateline_relations",
+    "fighting_together",
     "fits",
+    "included_members",
     "listed_members",
+    "named_arguments",
     "nationality_relations",
     "place_relations",
+    "provided_support",
     "relations",
     "title_relations",
     "verb_relations",
@@ -174,11 +202,50 @@ def relations(
         found += dateline_relations(sent, index)
         if is_usable(sent, max_tokens=max_tokens):
             found += verb_relations(sent, index)
+            found += control_relations(sent, index)
+            found += fighting_together(sent, index)
+            found += provided_support(sent, index)
             found += listed_members(sent, index)
             found += place_relations(sent, index)
         else:
             found += place_relations(sent, index, prepositions=False)
-        yield from _best(found)
+            if sum(not t.is_space for t in sent) <= max_tokens:
+                # a list is what a verb of including takes: "Coalition nations include A, B, ..."
+                found += included_members(sent, index)
+        yield from _best(named_arguments(found, index))
+
+
+def named_arguments(found: Iterable[Found], index: MentionIndex) -> list[Found]:
+    """Each relation with a description that a name stands in apposition with read on the
+    name instead ("met the Iraqi Foreign Minister, Ibrahim al-Jaafari": al-Jaafari; "Raqqa,
+    a self-proclaimed ISIL capital in Syria": Raqqa): one entity, and the name is its
+    mention. A relation between the name and its own description is none.
+
+    Parameters
+    ----------
+    found
+        ``(subject, predicate, object, confidence)`` readings.
+    index
+        The mentions of the document by token (the names are looked up in it).
+
+    Returns
+    -------
+    list of Found
+        The readings, each argument that is such a description replaced by its name.
+    """
+    names = {(m.start, m.end): m for m in index.spans if not m.nominal}
+    out = []
+    for subject, predicate, obj, confidence in found:
+        subject, obj = _named(subject, names), _named(obj, names)
+        if subject != obj:
+            out.append((subject, predicate, obj, confidence))
+    return out
+
+
+def _named(mention: Mention, names: dict[tuple[int, int], Mention]) -> Mention:
+    if not mention.nominal or mention.refers_to is None:
+        return mention
+    return names.get(mention.refers_to, mention)
 
 
 def _best(found: Iterable[Found]) -> Iterator[Relation]:
@@ -237,7 +304,7 @@ def verb_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
             if predicate in ("supports", "opposes") and not objects:
                 # "France welcomed Germany's decision": the decision's owner
                 objects += index.of([c for t in frame.patients for c in t.children
-                                     if c.dep_ == "poss"])
+                                     if c.dep_ in ("poss", "compound")])
         for prep in preps:
             if prep is not None:
                 objects += index.of(frame.obliques.get(prep, ()))
@@ -249,11 +316,217 @@ def verb_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
         confidence = 0.75 if frame.agents and agents and agents[0] == index.at(frame.agents[0]) else 0.6
         for subject in agents:
             for obj in objects:
-                yield subject, predicate, obj, confidence
+                yield subject, _backing(predicate, subject), obj, confidence
         if predicate in SYMMETRIC and not objects and len(agents) > 1:
             for i, first in enumerate(agents):
                 for second in agents[i + 1:]:
                     yield first, predicate, second, 0.65
+
+
+#: Verbs of taking or holding a place: their subject leads (is in charge of) the place they
+#: take ("ISIL seized Mosul", "the largest city controlled by Daesh", "Mosul was taken by
+#: ISIL", "after seizing the area, the ISF ...").
+_TAKING_VERBS = frozenset(("control", "seize", "capture", "take", "occupy", "retake",
+                           "recapture", "hold"))
+#: Verbs of taking a place from someone: the one it is taken "from" held it ("to liberate
+#: Mosul from ISIL", "retook Palmyra from ISIL"), said even of an aim.
+_TAKING_FROM_VERBS = frozenset(("liberate", "free", "retake", "recapture", "seize", "take",
+                                "capture", "wrest", "reclaim"))
+#: Verbs whose object "control of X" is held by their subject ("ISIL has control of Mosul",
+#: "the army claims full control of Aleppo").
+_CONTROL_HOLDING = frozenset(("have", "claim", "gain", "take", "seize", "regain", "assume",
+                              "retain", "keep", "establish", "exercise", "wrest", "hold"))
+
+
+def control_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """Who is in charge of a place by holding it (``leads``; :func:`fits` keeps a person or
+    organisation and a place):
+
+    - a verb of taking or holding with a place as object, active or passive ("ISIL seized
+      Mosul", "the city controlled by Daesh", "Mosul was taken by ISIL"), not an aim ("an
+      attempt to seize the town"), nor negated or hedged;
+    - the one a place is taken "from" ("to liberate Mosul from ISIL terrorists");
+    - "control of" a place held by the subject of its verb ("ISIL has had control of
+      Mosul", "the army claims full control of Aleppo") or by its possessor ("ISIL's
+      control of Mosul");
+    - the one a place "fell to" ("the fall of Mosul to ISIL", "Mosul fell to ISIL").
+
+    Parameters
+    ----------
+    sent
+        One sentence of the parsed document.
+    index
+        The mentions of the document by token.
+
+    Returns
+    -------
+    Iterator[Found]
+        ``(subject, predicate, object, confidence)``; :func:`relations` keeps those whose
+        classes fit the predicate.
+    """
+    for token in sent:
+        word = lemma(token)
+        if token.pos_ in ("VERB", "AUX") and word in _TAKING_VERBS | _TAKING_FROM_VERBS | {"fall"}:
+            frame = verb_frame(token)
+            if frame.negated or _hedged(token):
+                continue
+            places = _places(index.of(frame.patients))
+            if word in _TAKING_FROM_VERBS:
+                for holder in index.of(frame.obliques.get("from", ())):
+                    for place in places:
+                        yield holder, "leads", place, 0.6
+            if word == "fall":
+                for holder in index.of(frame.obliques.get("to", ())):
+                    for place in _places(index.of(frame.agents)):
+                        yield holder, "leads", place, 0.6
+            elif word in _TAKING_VERBS and not _aim(token):
+                for taker in index.of(frame.agents or _clause_subject(token)):
+                    for place in places:
+                        yield taker, "leads", place, 0.6
+        elif token.pos_ == "NOUN" and word in ("control", "fall"):
+            frame = noun_frame(token)
+            if frame.negated:
+                continue
+            places = _places(index.of(frame.patients))
+            holders = list(frame.agents) if word == "control" else list(
+                frame.obliques.get("to", ()))
+            head = token.head
+            if word == "control" and token.dep_ == "dobj" and lemma(head) in _CONTROL_HOLDING \
+                    and not _aim(head) and not verb_frame(head).negated:
+                holders += verb_frame(head).agents
+            for holder in index.of(holders):
+                for place in places:
+                    yield holder, "leads", place, 0.6
+
+
+def fighting_together(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """The subjects of one verb of fighting are on one side (``alliedWith``): "Kurdish forces
+    and the Iraqi army fought ISIS", "The UK, the Coalition and the Government of Iraq are
+    committed to defeating these terrorists" (the subject of the clause the verb's
+    prepositional phrase completes).
+
+    Parameters
+    ----------
+    sent
+        One sentence of the parsed document.
+    index
+        The mentions of the document by token.
+
+    Returns
+    -------
+    Iterator[Found]
+        ``(subject, predicate, object, confidence)``; :func:`relations` keeps those whose
+        classes fit the predicate.
+    """
+    for token in sent:
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        entry = RELATION_VERBS.get(lemma(token))
+        if entry is None or entry[0] != "fightsAgainst":
+            continue
+        frame = verb_frame(token)
+        if frame.negated or _hedged(token):
+            continue
+        subjects = list(frame.agents) or _completed_subject(token)
+        sides = list(dict.fromkeys(index.of(
+            [t for s in subjects for a in (s, *(c for c in s.children if c.dep_ == "appos"))
+             for t in conjuncts(a)])))
+        for n, first in enumerate(sides):
+            for second in sides[n + 1:]:
+                yield first, "alliedWith", second, 0.6
+
+
+#: Verbs of giving whose object is support ("provide assistance to X").
+_GIVING_VERBS = frozenset(("provide", "give", "offer", "deliver", "extend", "pledge", "send"))
+#: Nouns of support given to someone.
+_SUPPORT_NOUNS = frozenset(("support", "aid", "assistance", "help", "backing", "funding"))
+
+
+def provided_support(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """Who gives support to whom (``supports``; ``alliedWith`` for an armed body, see
+    :func:`_backing`): "the United States will provide $100 million in new assistance to the
+    Syrian opposition", "the UK provides the government of Iraq with military support",
+    "Coalition forces provided air support for local forces".
+
+    Parameters
+    ----------
+    sent
+        One sentence of the parsed document.
+    index
+        The mentions of the document by token.
+
+    Returns
+    -------
+    Iterator[Found]
+        ``(subject, predicate, object, confidence)``; :func:`relations` keeps those whose
+        classes fit the predicate.
+    """
+    for token in sent:
+        if token.pos_ != "VERB" or lemma(token) not in _GIVING_VERBS:
+            continue
+        frame = verb_frame(token)
+        if frame.negated or _hedged(token):
+            continue
+        given = [t for p in frame.patients for t in p.subtree]
+        with_ = [t for p in frame.obliques.get("with", ()) for t in p.subtree]
+        nouns = [t for t in given + with_ if t.pos_ == "NOUN" and lemma(t) in _SUPPORT_NOUNS]
+        if not nouns:
+            continue
+        receivers = [*frame.obliques.get("to", ()), *frame.obliques.get("for", ())]
+        receivers += [o for n in nouns for prep in n.children
+                      if prep.dep_ == "prep" and prep.lower_ in ("to", "for")
+                      for o in conjuncts(next((c for c in prep.children if c.dep_ == "pobj"),
+                                              prep))]
+        if with_:
+            receivers += frame.patients
+        givers = index.of(list(frame.agents) or _completed_subject(token))
+        for giver in givers:
+            for receiver in index.of(receivers):
+                if receiver != giver:
+                    yield giver, _backing("supports", giver), receiver, 0.6
+
+
+def _completed_subject(verb: Token) -> list[Token]:
+    """The subject of the clause whose prepositional phrase a verb completes: "X are
+    committed to defeating Y" (X), up to two steps up."""
+    current = verb
+    for _ in range(2):
+        if current.dep_ not in ("pcomp", "xcomp") or current.head is current:
+            return []
+        current = current.head.head if current.dep_ == "pcomp" else current.head
+        subjects = [c for c in current.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects
+    return []
+
+
+def _places(mentions: Iterable[Mention]) -> list[Mention]:
+    return [m for m in mentions if m.cls in _PLACE]
+
+
+def _aim(verb: Token) -> bool:
+    """A verb in the infinitive ("to seize the town"): an aim, not a deed."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _clause_subject(verb: Token) -> tuple[Token, ...]:
+    """The subject of the clause a verb of a prepositional phrase hangs on: "After seizing
+    the area, the ISF fought ..." (the ISF)."""
+    if verb.dep_ != "pcomp" or verb.head.dep_ != "prep":
+        return ()
+    clause = verb.head.head
+    return tuple(t for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")
+                 for t in conjuncts(c))
+
+
+def _backing(predicate: str, subject: Mention) -> str:
+    """``alliedWith`` for the ``supports`` of an armed body ("the coalition is supporting
+    the SDF", "U.S. forces are assisting Iraqi troops"): military support is acting on the
+    other's side; any other predicate, or backing by anyone else, as read."""
+    if predicate != "supports" or subject.cls != "Organization":
+        return predicate
+    words = subject.anchor.replace("-", " ").lower().split()
+    return "alliedWith" if any(w in ARMED_NOUNS for w in words) else predicate
 
 
 def listed_members(sent: Span, index: MentionIndex) -> Iterator[Found]:
@@ -268,6 +541,34 @@ def listed_members(sent: Span, index: MentionIndex) -> Iterator[Found]:
                     for member in index.of(conjuncts(obj)):
                         if member != group:
                             yield member, "memberOf", group, 0.65
+
+
+def included_members(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """The members a verb of :data:`kg.lexicon.MEMBERSHIP_VERBS` lists of its subject (see
+    :func:`_members`), for a sentence the other verb rules do not read: one that reads as a
+    list ("Coalition nations which have conducted strikes include Australia, Bahrain,
+    Canada, Denmark, France, ..."), which is what such a verb takes.
+
+    Parameters
+    ----------
+    sent
+        One sentence of the parsed document.
+    index
+        The mentions of the document by token.
+
+    Returns
+    -------
+    Iterator[Found]
+        ``(subject, predicate, object, confidence)``; :func:`relations` keeps those whose
+        classes fit the predicate.
+    """
+    for token in sent:
+        preps = MEMBERSHIP_VERBS.get(lemma(token)) if token.pos_ in ("VERB", "AUX") else None
+        if preps is None:
+            continue
+        frame = verb_frame(token)
+        if not frame.negated and not _hedged(token):
+            yield from _members(frame, preps, index)
 
 
 def _members(frame: Frame, preps: frozenset[str | None], index: MentionIndex) -> Iterator[Found]:
@@ -498,6 +799,9 @@ def _described(person: Mention, noun: Token, index: MentionIndex) -> Iterator[Fo
         mention = _named_at(child, index)
         if mention is not None and mention != person:
             owners.append((mention, title))
+    listed = _listed_owner(noun, index)
+    if listed is not None and listed != person:
+        owners.append((listed, title))
     for owner, words in owners:
         if owner.cls == "NationalityGroup":
             if _is_nationality(owner):
@@ -506,6 +810,22 @@ def _described(person: Mention, noun: Token, index: MentionIndex) -> Iterator[Fo
         kind = _title_kind(words, owner)
         if kind is not None:
             yield person, kind, owner, 0.8
+
+
+def _listed_owner(noun: Token, index: MentionIndex) -> Mention | None:
+    """The name a bare title is followed by, in a list of apposition: "Gen. Joseph Votel,
+    commander, U.S. Central Command" (a title of no article and no words of its own, a
+    comma, then a name in apposition that is no person)."""
+    doc = noun.doc
+    if noun.i + 2 >= len(doc) or doc[noun.i + 1].text != "," or any(
+            c.dep_ not in ("punct", "appos") or c.i < noun.i for c in noun.children):
+        return None
+    for token in (*noun.children, *noun.head.children):
+        if token.dep_ == "appos" and token.left_edge.i == noun.i + 2:
+            mention = index.at(token)
+            if mention is not None and not mention.nominal and mention.cls != "Person":
+                return mention
+    return None
 
 
 def _named_at(token: Token, index: MentionIndex) -> Mention | None:

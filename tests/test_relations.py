@@ -289,3 +289,105 @@ def test_a_person_or_a_named_place_before_in_is_not_located_by_adjacency(nlp) ->
     found = read(nlp, "Officials said Kerry in Paris and the Foreign Office in the meeting "
                       "agreed.")
     assert not has(found, "Kerry", "locatedIn", "Paris"), found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "obj"),
+    [
+        ("The coalition supports the Kurdish militia.", "coalition", "Kurdish militia"),
+        ("NATO troops assisted the Afghan army in Helmand.", "NATO troops", "Afghan army"),
+    ],
+    ids=["coalition-supports", "troops-assist"],
+)
+def test_an_armed_body_backing_a_side_is_allied_with_it(nlp, text: str, subject: str,
+                                                        obj: str) -> None:
+    """Military support is acting on the other's side: ``alliedWith``, not ``supports``."""
+    found = read(nlp, text)
+    assert has(found, subject, "alliedWith", obj), found
+    assert not has(found, subject, "supports", obj), found
+
+
+def test_a_country_backing_a_government_supports_it(nlp) -> None:
+    found = read(nlp, "Germany supports the Greek government.")
+    assert has(found, "Germany", "supports", "Greek government"), found
+    assert not has(found, "Germany", "alliedWith", "Greek government"), found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "obj"),
+    [
+        ("The militia took control of Benghazi last year.", "militia", "Benghazi"),
+        ("Kandahar was captured by the Taliban in 1994.", "Taliban", "Kandahar"),
+        ("After seizing the town, the rebels set up checkpoints.", "rebels", "the town"),
+        ("The army tried to seize the town from the rebels.", "rebels", "the town"),
+    ],
+    ids=["control-of", "passive-capture", "seizing-clause-subject", "taken-from"],
+)
+def test_who_takes_or_holds_a_place_leads_it(nlp, text: str, subject: str, obj: str) -> None:
+    found = read(nlp, text)
+    assert has(found, subject, "leads", obj), found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "obj"),
+    [
+        ("The army did not capture Kandahar.", "army", "Kandahar"),
+        ("The army tried to seize the town from the rebels.", "army", "the town"),
+    ],
+    ids=["negated", "an-aim"],
+)
+def test_a_place_not_taken_has_no_leader(nlp, text: str, subject: str, obj: str) -> None:
+    found = read(nlp, text)
+    assert not has(found, subject, "leads", obj), found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "obj"),
+    [
+        ("Admiral Jane Smith, commander, Pacific Fleet, visited the base.", "Jane Smith",
+         "Pacific Fleet"),
+        ("Sarah Jones, director, Acme Widgets Inc., said the plant would close.", "Sarah Jones",
+         "Acme Widgets"),
+    ],
+    ids=["commander", "director"],
+)
+def test_a_bare_title_then_a_name_in_apposition_is_of_that_name(nlp, text: str, subject: str,
+                                                                obj: str) -> None:
+    """"NAME, commander, ORGANISATION": the organisation after the bare title is its."""
+    found = read(nlp, text)
+    assert has(found, subject, "leads", obj), found
+
+
+def test_a_verb_of_including_reads_a_long_list(nlp) -> None:
+    """A sentence that reads as a list is what a verb of including takes: its members."""
+    found = read(nlp, "Coalition partners which have sent aircraft include Norway, Sweden, "
+                      "Finland, Denmark, Estonia, Latvia, Lithuania, Poland, and Germany.")
+    for member in ("Norway", "Estonia", "Germany"):
+        assert has(found, member, "memberOf", "Coalition partners"), found
+    assert not read(nlp, "Visitors came from Norway, Sweden, Finland, Denmark, Estonia, "
+                         "Latvia, Lithuania, Poland, and Germany.")
+
+
+def test_the_subjects_of_one_fight_are_allies(nlp) -> None:
+    found = read(nlp, "Kurdish forces and the Iraqi army fought ISIS near Mosul.")
+    assert has(found, "Kurdish forces", "alliedWith", "Iraqi army"), found
+    assert not has(found, "Kurdish forces", "alliedWith", "ISIS"), found
+
+
+def test_who_provides_assistance_to_whom_supports_it(nlp) -> None:
+    found = read(nlp, "The United States will provide nearly $100 million in new assistance "
+                      "to the Syrian opposition.")
+    assert has(found, "United States", "supports", "Syrian opposition"), found
+
+
+def test_a_relation_on_a_description_is_read_on_the_name_beside_it(nlp) -> None:
+    """"met the Iraqi Foreign Minister, Ibrahim al-Jaafari": the meeting is with the name."""
+    found = read(nlp, "The Foreign Secretary met the Iraqi Foreign Minister, Ibrahim "
+                      "al-Jaafari, in Baghdad.")
+    assert has(found, "Foreign Secretary", "communicatedWith", "Jaafari"), found
+    assert not has(found, "Foreign Secretary", "communicatedWith", "Iraqi Foreign Minister"), found
+
+
+def test_the_named_modifier_of_a_condemned_deed_is_opposed(nlp) -> None:
+    found = read(nlp, "The United States condemned the ISIL attack on Monday.")
+    assert has(found, "United States", "opposes", "ISIL"), found
