@@ -287,11 +287,11 @@ def units(doc: Doc) -> Iterator[Span]:
     """The sentences of ``doc``, each cut at its line breaks: a headline or a list item the
     parser ran into the next line is read on its own.
 
-    The bounds are found once per Doc and kept in ``doc.user_data`` (as token offsets): the
+    The units are found once per Doc and kept in ``doc.user_data`` (see :func:`kept`): the
     relation, event, quotation and classifier rules all read them.
     """
-    for start, end in unit_bounds(doc):
-        yield doc[start:end]
+    return iter(kept(doc, "unit_spans", lambda: tuple(doc[start:end]
+                                                      for start, end in unit_bounds(doc))))
 
 
 def unit_bounds(doc: Doc) -> tuple[tuple[int, int], ...]:
@@ -421,12 +421,11 @@ def _strings(doc: Doc, hashes: list[int]) -> list[str]:
     try:
         return list(map(_NAMES.__getitem__, hashes))
     except KeyError:
-        strings = doc.vocab.strings
-        names = {h: strings[h] for h in set(hashes)}
         if len(_NAMES) > _MAX_NAMES:
             _NAMES.clear()
-        _NAMES.update(names)
-        return list(map(names.__getitem__, hashes))
+        strings = doc.vocab.strings
+        _NAMES.update({h: strings[h] for h in set(hashes).difference(_NAMES)})  # the new ones
+        return list(map(_NAMES.__getitem__, hashes))
 
 
 #: The prefix of the keys of ``Doc.user_data`` under which the rules keep what they read

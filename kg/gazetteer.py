@@ -41,6 +41,8 @@ class Place(NamedTuple):
 
 
 def _fold(name: str) -> str:
+    if name.isascii():  # as below, without the passes that leave ASCII as it is
+        return " ".join(name.split()).casefold()
     name = unicodedata.normalize("NFKD", name)
     name = "".join(ch for ch in name if not unicodedata.combining(ch))
     return " ".join(name.replace("\u2019", "'").split()).casefold()

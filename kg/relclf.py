@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -153,6 +154,10 @@ class _Columns:
         self._words: dict[int, str] = {}
         self._child_deps: dict[int, tuple[str, ...]] = {}
         self._ancestors: dict[int, list[int]] = {}
+        self._ranks: dict[int, dict[int, int]] = {}
+        # the tokens that are not white space, and their words (each found on first use)
+        self._solid: list[int] = [i for i, space in enumerate(self.spaces) if not space]
+        self._solid_words: list[str | None] = [None] * len(self._solid)
         self._alpha_words: dict[tuple[int, int], list[str]] = {}
         self._roots: dict[tuple[int, int], int] = {}
 
@@ -198,6 +203,26 @@ class _Columns:
                 found.append(token)
         return found
 
+    def words_between(self, start: int, end: int) -> list[str]:
+        """:meth:`word` of the tokens ``start``..``end`` that are not white space, in order
+        (a slice of the Doc's words: the pairs of a sentence read overlapping stretches)."""
+        solid = self._solid
+        low, high = bisect_left(solid, start), bisect_left(solid, end)
+        words = self._solid_words[low:high]
+        if None in words:
+            for k in range(low, high):
+                if self._solid_words[k] is None:
+                    self._solid_words[k] = self.word(solid[k])
+            words = self._solid_words[low:high]
+        return words  # type: ignore[return-value]
+
+    def ranks(self, i: int) -> dict[int, int]:
+        """Each token of :meth:`ancestors` of ``i`` -> its place in them; not to be changed."""
+        found = self._ranks.get(i)
+        if found is None:
+            found = self._ranks[i] = {t: n for n, t in enumerate(self.ancestors(i))}
+        return found
+
     def alpha_words(self, start: int, end: int) -> list[str]:
         """:meth:`word` of the alphabetic tokens ``start``..``end``; not to be changed."""
         found = self._alpha_words.get((start, end))
@@ -207,10 +232,14 @@ class _Columns:
         return found
 
 
+#: Parts of speech of the words on a dependency path that are features (``PW=``).
+_PATH_WORD_POSES = frozenset(("VERB", "NOUN", "ADP", "AUX", "PROPN", "ADJ"))
+
+
 def _path(columns: _Columns, a: int, b: int) -> tuple[list[int], int | None, list[int]]:
     """The tokens from ``a`` up to the lowest common ancestor and from it down to ``b``."""
     up = columns.ancestors(a)
-    seen = {t: n for n, t in enumerate(up)}
+    seen = columns.ranks(a)
     down: list[int] = []
     for token in columns.ancestors(b):
         if token in seen:
@@ -243,15 +272,14 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
     """
     col = columns if columns is not None else _Columns(first.doc)
     deps, poses, heads = col.deps, col.poses, col.heads
-    word, lemma_of, spaces = col.word, col.table.lemma, col.spaces
+    word, lemma_of, child_deps = col.word, col.table.lemma, col.child_deps
     first_start, first_end, second_start, second_end = (
         first.start, first.end, second.start, second.end)
     types = f"{a.cls}>{b.cls}"
-    between = [i for i in range(first_end, second_start) if not spaces[i]]
-    words = [word(i) for i in between]
+    words = col.words_between(first_end, second_start)  # of the tokens between, not spaces
     distinct = list(dict.fromkeys(words))
     out = [f"T={types}", f"TA={a.cls}", f"TB={b.cls}", f"LA={a.label}", f"LB={b.label}",
-           f"D={_bucket(len(between))}", f"M={_bucket(between_mentions)}"]
+           f"D={_bucket(len(words))}", f"M={_bucket(between_mentions)}"]
     if a.nominal:
         out.append("NA")
     if b.nominal:
@@ -264,7 +292,7 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
         if len(words) <= 4:
             out += [f"BS={' '.join(words)}", f"BS|{types}={' '.join(words)}"]
     out += [f"BW={w}" for w in distinct]
-    if len(between) <= 12:
+    if len(words) <= 12:
         out += [f"BW|{types}={w}" for w in distinct if w.isalpha()]
         out += [f"BB={x}_{y}" for x, y in pairwise(words)]
     w0 = word(first_start - 1) if first_start > col.sent_start[first_start] else "^"
@@ -290,7 +318,7 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
     on_path = (*up[1:], top, *down[:-1])
     # the words on the path that are in neither mention
     middle = [lemma_of(i) for i in on_path
-              if poses[i] in ("VERB", "NOUN", "ADP", "AUX", "PROPN", "ADJ")
+              if poses[i] in _PATH_WORD_POSES
               and not (first_start <= i < first_end or second_start <= i < second_end)]
     top_word = "SELF" if (first_start <= top < first_end or second_start <= top < second_end) \
         else f"{lemma_of(top)}/{poses[top]}"
@@ -301,18 +329,19 @@ def pair_features(first: Span, second: Span, a: Mention, b: Mention,
     distinct = list(dict.fromkeys(middle))
     out += [f"PW={w}" for w in distinct]
     out += [f"PW|{types}={w}" for w in distinct]
-    verbs = [i for i in on_path if poses[i] in ("VERB", "AUX")]
+    verbal = col.table.verbs
+    verbs = [i for i in on_path if verbal[i]]
     if verbs:
         verb = lemma_of(verbs[0])
         out += [f"V={verb}", f"V|{types}={verb}"]
-        below = col.child_deps(verbs[0])
+        below = child_deps(verbs[0])
         out.append(f"PASS={'nsubjpass' in below or 'auxpass' in below}")
-        if any("neg" in col.child_deps(v) for v in verbs):
+        if any("neg" in child_deps(v) for v in verbs):
             out.append("NEG")
     for i, side in ((ra, "A"), (rb, "B")):
         if deps[i] == "poss":
             out.append(f"POSS{side}")
-        if deps[i] == "appos" or "appos" in col.child_deps(i):
+        if deps[i] == "appos" or "appos" in child_deps(i):
             out.append(f"APPOS{side}")
         if deps[i] == "pobj":
             out.append(f"PREP{side}={col.lowers[heads[i]]}")
@@ -367,24 +396,28 @@ def candidates(doc: Doc, mentions: Sequence[Mention], *,
             continue
         columns = columns if columns is not None else _Columns(doc)
         bounds = [(s.start, s.end) for _, s in inside]
+        folded = [m.anchor.casefold() for m, _ in inside]  # once per mention, not per pair
         nested: list[list[str] | None] = [None] * len(inside)  # _nesting of each, once
         for i, (a, first) in enumerate(inside):
             first_end = bounds[i][1]
-            for n, (b, second) in enumerate(inside[i + 1:]):
-                second_start = bounds[i + 1 + n][0]
+            between = 0  # mentions from the end of a up to b (counted as b moves on)
+            for j in range(i + 1, len(inside)):
+                if j > i + 1 and bounds[j - 1][0] >= first_end:
+                    between += 1
+                b, second = inside[j]
+                second_start = bounds[j][0]
                 if second_start < first_end:
                     continue  # nested or overlapping: one name in another
                 if second_start - first_end > max_distance:
                     break
-                if a.anchor.casefold() == b.anchor.casefold():
+                if folded[i] == folded[j]:
                     continue
-                between = sum(1 for start, _ in bounds[i + 1: i + 1 + n] if start >= first_end)
                 features = pair_features(first, second, a, b, between, columns=columns)
-                for k in (i, i + 1 + n):
+                for k in (i, j):
                     if nested[k] is None:
                         nested[k] = _nesting(bounds[k], bounds)
                 nesting = tuple(f"{kind}{side}|{a.cls}>{b.cls}"
-                                for k, side in ((i, "A"), (i + 1 + n, "B"))
+                                for k, side in ((i, "A"), (j, "B"))
                                 for kind in nested[k] or ())
                 yield RelationCandidate(a, b, features + nesting)
 
