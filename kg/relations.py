@@ -842,9 +842,10 @@ def _named_at(token: Token, index: MentionIndex) -> Mention | None:
     return None
 
 
-#: Nouns naming a body of people, whose named pre-modifier is the organisation
-#: ("the Montgomery County House delegation", "the CRS agents").
-GROUP_NOUNS = frozenset(
+#: Nouns naming a body of people, whose named pre-modifier is the organisation ("the
+#: Montgomery County House delegation"); not :data:`kg.nouns.GROUP_NOUNS`, the plurals that
+#: make a phrase a group.
+_BODY_NOUNS = frozenset(
     ("delegation", "team", "department", "committee", "party", "government", "ministry",
      "office", "council", "agency", "force", "forces", "army", "police", "unit", "group",
      "company", "bank", "board", "administration", "campaign", "club", "squad", "staff",
@@ -853,7 +854,7 @@ GROUP_NOUNS = frozenset(
 
 
 def _group_of(noun: Token, index: MentionIndex) -> Mention | None:
-    if noun.pos_ != "NOUN" or noun.lower_ not in GROUP_NOUNS:
+    if noun.pos_ != "NOUN" or noun.lower_ not in _BODY_NOUNS:
         return None
     for child in noun.lefts:
         mention = index.at(child)
