@@ -88,6 +88,8 @@ __all__ = [
     "fits",
     "included_members",
     "listed_members",
+    "meeting_relations",
+    "member_phrases",
     "named_arguments",
     "nationality_relations",
     "place_relations",
@@ -206,6 +208,8 @@ def relations(
             found += fighting_together(sent, index)
             found += provided_support(sent, index)
             found += listed_members(sent, index)
+            found += member_phrases(sent, index)
+            found += meeting_relations(sent, index)
             found += place_relations(sent, index)
         else:
             found += place_relations(sent, index, prepositions=False)
@@ -297,10 +301,10 @@ def verb_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
                 yield from _members(frame, members, index)
             continue
         predicate, preps = entry
-        agents = index.of(frame.agents)
+        agents = index.of(_counted(frame.agents, index))
         objects: list[Mention] = []
         if None in preps:
-            objects += index.of(frame.patients)
+            objects += index.of(_counted(frame.patients, index))
             if predicate in ("supports", "opposes") and not objects:
                 # "France welcomed Germany's decision": the decision's owner
                 objects += index.of([c for t in frame.patients for c in t.children
@@ -321,6 +325,27 @@ def verb_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
             for i, first in enumerate(agents):
                 for second in agents[i + 1:]:
                     yield first, predicate, second, 0.65
+
+
+#: Nouns that count what their ``of`` phrase names: "a number of ministers", "dozens of
+#: rebels", "hundreds of soldiers".
+_COUNT_NOUNS = frozenset(("number", "dozen", "dozens", "score", "scores", "hundred", "hundreds",
+                          "thousand", "thousands", "handful", "couple"))
+
+
+def _counted(tokens: Sequence[Token], index: MentionIndex) -> list[Token]:
+    """``tokens`` with a count noun that is no mention replaced by what it counts: "met a
+    number of ministers and senior officials" (the ministers and the officials)."""
+    out: list[Token] = []
+    for token in tokens:
+        if lemma(token) in _COUNT_NOUNS and index.at(token) is None:
+            counted = [obj for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                       for pobj in prep.children if pobj.dep_ == "pobj" for obj in conjuncts(pobj)]
+            if counted:
+                out += counted
+                continue
+        out.append(token)
+    return out
 
 
 #: Verbs of taking or holding a place: their subject leads (is in charge of) the place they
@@ -541,6 +566,105 @@ def listed_members(sent: Span, index: MentionIndex) -> Iterator[Found]:
                     for member in index.of(conjuncts(obj)):
                         if member != group:
                             yield member, "memberOf", group, 0.65
+
+
+#: Nouns of a conversation held "with" someone ("held talks with", "in a call with").
+_MEETING_NOUNS = frozenset(("meeting", "talk", "talks", "call", "negotiation", "conversation",
+                            "discussion", "consultation"))
+
+
+def meeting_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """Who holds a meeting, talks or a call ``with`` whom: "the minister held meetings with
+    Kenyan officials", "Dunn raised the issue in a call with Foreign Minister Ortiz" (the
+    subject of the verb the noun is the object of, or is in, communicated with the ``with``
+    phrase's mentions).
+
+    Parameters
+    ----------
+    sent
+        One sentence of the parsed document.
+    index
+        The mentions of the document by token.
+
+    Returns
+    -------
+    Iterator[Found]
+        ``(speaker, "communicatedWith", partner, confidence)``; no relation under a negated
+        or hedged verb ("did not hold talks with", "may hold talks with").
+    """
+    for noun in sent:
+        if noun.pos_ != "NOUN" or lemma(noun) not in _MEETING_NOUNS:
+            continue
+        partners = [m for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "with"
+                    for obj in prep.children if obj.dep_ == "pobj"
+                    for m in index.of(conjuncts(obj))]
+        if not partners:
+            continue
+        verb = noun.head
+        if noun.dep_ == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("in", "during"):
+            verb = verb.head
+        elif noun.dep_ != "dobj":
+            continue
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        frame = verb_frame(verb)
+        if frame.negated or _hedged(verb):
+            continue
+        for speaker in index.of(frame.agents):
+            for partner in partners:
+                if partner != speaker:
+                    yield speaker, "communicatedWith", partner, 0.65
+
+
+#: Prepositions after a group of people that name the body its people belong to: "members
+#: of the Nordic Resistance Movement", "engineers from the Red Cross".
+_MEMBER_PREPOSITIONS = frozenset(("of", "from"))
+
+#: Singular nouns naming a body of people sent from an organisation ("a team from the Red
+#: Cross"); "the office of X" is X's, no member of it.
+_PEOPLE_GROUPS = frozenset(("team", "delegation", "squad", "unit", "contingent", "detachment"))
+
+
+def member_phrases(sent: Span, index: MentionIndex) -> Iterator[Found]:
+    """A group of people and the organisation an ``of`` or ``from`` phrase says they are of:
+    "twenty members of the Nordic Resistance Movement", "soldiers visiting from the 2nd
+    Infantry Regiment", "a team from the Red Cross" (the group is a member of the
+    organisation).
+
+    Parameters
+    ----------
+    sent
+        One sentence of the parsed document.
+    index
+        The mentions of the document by token.
+
+    Returns
+    -------
+    Iterator[Found]
+        ``(group, "memberOf", organisation, confidence)``: only a description (no name)
+        whose head is a plural or a noun of :data:`_PEOPLE_GROUPS`, and only an
+        organisation named, headed by a proper noun ("the 2nd Infantry Regiment") or by a
+        noun of :data:`_BODY_NOUNS` (no place: "the people of Mosul" live there, a
+        :func:`place_relations` reading).
+    """
+    for group in _mentions_in(sent, index):
+        if not group.nominal or group.cls not in ("Organization", "Person"):
+            continue
+        root = index.root(group)
+        if root.tag_ not in ("NNS", "NNPS") and root.lower_ not in _PEOPLE_GROUPS:
+            continue
+        heads = [root, *(c for c in root.children if c.dep_ == "acl" and c.tag_ == "VBG")]
+        for head in heads:
+            for prep in head.children:
+                if prep.dep_ != "prep" or prep.lower_ not in _MEMBER_PREPOSITIONS:
+                    continue
+                for obj in [c for c in prep.children if c.dep_ == "pobj"]:
+                    for owner in index.of(conjuncts(obj)):
+                        top = index.root(owner)
+                        if owner != group and owner.cls == "Organization" and (
+                                not owner.nominal or top.pos_ == "PROPN"
+                                or top.lower_ in _BODY_NOUNS):
+                            yield group, "memberOf", owner, 0.6
 
 
 def included_members(sent: Span, index: MentionIndex) -> Iterator[Found]:

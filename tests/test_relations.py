@@ -391,3 +391,82 @@ def test_a_relation_on_a_description_is_read_on_the_name_beside_it(nlp) -> None:
 def test_the_named_modifier_of_a_condemned_deed_is_opposed(nlp) -> None:
     found = read(nlp, "The United States condemned the ISIL attack on Monday.")
     assert has(found, "United States", "opposes", "ISIL"), found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "obj"),
+    [
+        ("The minister also held meetings with Kenyan officials and students.", "minister",
+         "Kenyan officials"),
+        ("Secretary Dunn raised the issue in a call with Foreign Minister Ortiz.",
+         "Secretary Dunn", "Foreign Minister Ortiz"),
+        ("The ambassador had talks with the Chilean government on Friday.", "ambassador",
+         "Chilean government"),
+    ],
+    ids=["held-meetings-with", "in-a-call-with", "had-talks-with"],
+)
+def test_who_holds_talks_with_someone_communicated_with_them(nlp, text: str, subject: str,
+                                                            obj: str) -> None:
+    assert has(read(nlp, text), subject, "communicatedWith", obj), read(nlp, text)
+
+
+def test_talks_not_held_say_nothing(nlp) -> None:
+    found = read(nlp, "The ambassador did not hold talks with the Chilean government.")
+    assert not has(found, "ambassador", "communicatedWith", "Chilean government"), found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "predicate", "obj"),
+    [
+        ("Mr Dunn met a number of ministers and senior officials in Nairobi.", "Mr Dunn",
+         "communicatedWith", "senior officials"),
+        ("Dozens of rebels attacked the Kenyan army.", "rebels", "fightsAgainst",
+         "Kenyan army"),
+    ],
+    ids=["met-a-number-of", "dozens-of-attacked"],
+)
+def test_a_counted_argument_is_what_is_counted(nlp, text: str, subject: str, predicate: str,
+                                               obj: str) -> None:
+    """"met a number of ministers": the verb's argument is the ministers, not the number."""
+    assert has(read(nlp, text), subject, predicate, obj), read(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "obj"),
+    [
+        ("Twenty members of the Nordic Resistance Movement were arrested on Monday.",
+         "members", "Nordic Resistance Movement"),
+        ("Soldiers visiting from the 2nd Infantry Regiment trained the recruits.", "Soldiers",
+         "2nd Infantry Regiment"),
+        ("The students of Oxford University protested.", "students", "Oxford University"),
+    ],
+    ids=["members-of", "visiting-from", "students-of"],
+)
+def test_people_of_or_from_an_organisation_are_its_members(nlp, text: str, subject: str,
+                                                           obj: str) -> None:
+    assert has(read(nlp, text), subject, "memberOf", obj), read(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The people of Mosul fled the fighting.",
+     "We send our condolences to the families of the victims."],
+    ids=["people-of-a-place", "families-of-victims"],
+)
+def test_people_of_a_place_or_of_other_people_are_no_members(nlp, text: str) -> None:
+    assert not [r for r in read(nlp, text) if r[1] == "memberOf"], read(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "obj"),
+    [
+        ("The Council urged all political parties to remain calm.", "Council",
+         "political parties"),
+        ("A spokesman for Acme Corp told reporters the plant would close.", "spokesman",
+         "reporters"),
+    ],
+    ids=["urged", "told"],
+)
+def test_who_tells_or_urges_someone_communicated_with_them(nlp, text: str, subject: str,
+                                                          obj: str) -> None:
+    assert has(read(nlp, text), subject, "communicatedWith", obj), read(nlp, text)
