@@ -68,7 +68,8 @@ The run of 2026-11-29 22:39 UTC (commit 593d780, with the relation rules of that
 leave the demo page's 17 relations as they were, load 1.0): 190 ms for the same 12,172 rows
 (223 in the run before), the sort 30 ms of `profile_query`'s 207 (55 of 233 before); as
 SPARQL JSON for `kg serve` 233 ms, over the goal. On a 1,000-document `kg build` store
-(16,534 rows) the query went from 571 to 351 CPU ms.
+(16,534 rows) the query went from 571 to 351 CPU ms. The run of 22:59 UTC (the same code,
+load 1.0-1.3): 192 ms, `profile_query` 200 (the sort 26), as SPARQL JSON 231.
 
 `actor-relations` follows its rows (the run of 2026-11-29 16:25 UTC, commit fab2e93): 177 ms for
 9,854 rows (13 statements per copy of the demo page, whose relation extraction now reads 14
