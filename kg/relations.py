@@ -133,6 +133,10 @@ _SIGNATURES: dict[str, tuple[frozenset[ActorClass], frozenset[ActorClass]]] = {
     "killed": (_ACTOR, frozenset(("Person", "NationalityGroup"))),
 }
 
+#: A reading ``(subject, predicate, object, confidence)``. Each rule (``*_relations``,
+#: ``fighting_together``, ``provided_support``, ``member_phrases``, ...) takes one sentence
+#: of the parsed document and the document's mentions by token, and yields readings;
+#: :func:`relations` keeps those whose classes fit the predicate (:func:`fits`).
 Found = tuple[Mention, str, Mention, float]
 
 
@@ -375,19 +379,6 @@ def control_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
       Mosul", "the army claims full control of Aleppo") or by its possessor ("ISIL's
       control of Mosul");
     - the one a place "fell to" ("the fall of Mosul to ISIL", "Mosul fell to ISIL").
-
-    Parameters
-    ----------
-    sent
-        One sentence of the parsed document.
-    index
-        The mentions of the document by token.
-
-    Returns
-    -------
-    Iterator[Found]
-        ``(subject, predicate, object, confidence)``; :func:`relations` keeps those whose
-        classes fit the predicate.
     """
     for token in sent:
         word = lemma(token)
@@ -429,19 +420,6 @@ def fighting_together(sent: Span, index: MentionIndex) -> Iterator[Found]:
     and the Iraqi army fought ISIS", "The UK, the Coalition and the Government of Iraq are
     committed to defeating these terrorists" (the subject of the clause the verb's
     prepositional phrase completes).
-
-    Parameters
-    ----------
-    sent
-        One sentence of the parsed document.
-    index
-        The mentions of the document by token.
-
-    Returns
-    -------
-    Iterator[Found]
-        ``(subject, predicate, object, confidence)``; :func:`relations` keeps those whose
-        classes fit the predicate.
     """
     for token in sent:
         if token.pos_ not in ("VERB", "AUX"):
@@ -472,19 +450,6 @@ def provided_support(sent: Span, index: MentionIndex) -> Iterator[Found]:
     :func:`_backing`): "the United States will provide $100 million in new assistance to the
     Syrian opposition", "the UK provides the government of Iraq with military support",
     "Coalition forces provided air support for local forces".
-
-    Parameters
-    ----------
-    sent
-        One sentence of the parsed document.
-    index
-        The mentions of the document by token.
-
-    Returns
-    -------
-    Iterator[Found]
-        ``(subject, predicate, object, confidence)``; :func:`relations` keeps those whose
-        classes fit the predicate.
     """
     for token in sent:
         if token.pos_ != "VERB" or lemma(token) not in _GIVING_VERBS:
@@ -579,18 +544,8 @@ def meeting_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
     subject of the verb the noun is the object of, or is in, communicated with the ``with``
     phrase's mentions).
 
-    Parameters
-    ----------
-    sent
-        One sentence of the parsed document.
-    index
-        The mentions of the document by token.
-
-    Returns
-    -------
-    Iterator[Found]
-        ``(speaker, "communicatedWith", partner, confidence)``; no relation under a negated
-        or hedged verb ("did not hold talks with", "may hold talks with").
+    Yields ``(speaker, "communicatedWith", partner, confidence)``; no relation under a
+    negated or hedged verb ("did not hold talks with", "may hold talks with").
     """
     for noun in sent:
         if noun.pos_ != "NOUN" or lemma(noun) not in _MEETING_NOUNS:
@@ -631,21 +586,11 @@ def member_phrases(sent: Span, index: MentionIndex) -> Iterator[Found]:
     Infantry Regiment", "a team from the Red Cross" (the group is a member of the
     organisation).
 
-    Parameters
-    ----------
-    sent
-        One sentence of the parsed document.
-    index
-        The mentions of the document by token.
-
-    Returns
-    -------
-    Iterator[Found]
-        ``(group, "memberOf", organisation, confidence)``: only a description (no name)
-        whose head is a plural or a noun of :data:`_PEOPLE_GROUPS`, and only an
-        organisation named, headed by a proper noun ("the 2nd Infantry Regiment") or by a
-        noun of :data:`_BODY_NOUNS` (no place: "the people of Mosul" live there, a
-        :func:`place_relations` reading).
+    Yields ``(group, "memberOf", organisation, confidence)``: only a description (no name)
+    whose head is a plural or a noun of :data:`_PEOPLE_GROUPS`, and only an organisation
+    named, headed by a proper noun ("the 2nd Infantry Regiment") or by a noun of
+    :data:`_BODY_NOUNS` (no place: "the people of Mosul" live there, a
+    :func:`place_relations` reading).
     """
     for group in _mentions_in(sent, index):
         if not group.nominal or group.cls not in ("Organization", "Person"):
@@ -672,19 +617,6 @@ def included_members(sent: Span, index: MentionIndex) -> Iterator[Found]:
     :func:`_members`), for a sentence the other verb rules do not read: one that reads as a
     list ("Coalition nations which have conducted strikes include Australia, Bahrain,
     Canada, Denmark, France, ..."), which is what such a verb takes.
-
-    Parameters
-    ----------
-    sent
-        One sentence of the parsed document.
-    index
-        The mentions of the document by token.
-
-    Returns
-    -------
-    Iterator[Found]
-        ``(subject, predicate, object, confidence)``; :func:`relations` keeps those whose
-        classes fit the predicate.
     """
     for token in sent:
         preps = MEMBERSHIP_VERBS.get(lemma(token)) if token.pos_ in ("VERB", "AUX") else None
