@@ -430,7 +430,7 @@ def fighting_together(sent: Span, index: MentionIndex) -> Iterator[Found]:
         frame = verb_frame(token)
         if frame.negated or _hedged(token):
             continue
-        subjects = list(frame.agents) or _completed_subject(token)
+        subjects = list(frame.agents) or _clause_subject(token)
         sides = list(dict.fromkeys(index.of(
             [t for s in subjects for a in (s, *(c for c in s.children if c.dep_ == "appos"))
              for t in conjuncts(a)])))
@@ -469,16 +469,17 @@ def provided_support(sent: Span, index: MentionIndex) -> Iterator[Found]:
                                               prep))]
         if with_:
             receivers += frame.patients
-        givers = index.of(list(frame.agents) or _completed_subject(token))
+        givers = index.of(list(frame.agents) or _clause_subject(token))
         for giver in givers:
             for receiver in index.of(receivers):
                 if receiver != giver:
                     yield giver, _backing("supports", giver), receiver, 0.6
 
 
-def _completed_subject(verb: Token) -> list[Token]:
-    """The subject of the clause whose prepositional phrase a verb completes: "X are
-    committed to defeating Y" (X), up to two steps up."""
+def _clause_subject(verb: Token) -> list[Token]:
+    """The subject, with its conjuncts, of the clause a verb without one completes, through a
+    prepositional phrase or an open complement, up to two steps up: "After seizing the area,
+    the ISF fought ..." (the ISF), "X and Y are committed to defeating Z" (X and Y)."""
     current = verb
     for _ in range(2):
         if current.dep_ not in ("pcomp", "xcomp") or current.head is current:
@@ -486,7 +487,7 @@ def _completed_subject(verb: Token) -> list[Token]:
         current = current.head.head if current.dep_ == "pcomp" else current.head
         subjects = [c for c in current.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
-            return subjects
+            return [t for c in subjects for t in conjuncts(c)]
     return []
 
 
@@ -497,16 +498,6 @@ def _places(mentions: Iterable[Mention]) -> list[Mention]:
 def _aim(verb: Token) -> bool:
     """A verb in the infinitive ("to seize the town"): an aim, not a deed."""
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-
-
-def _clause_subject(verb: Token) -> tuple[Token, ...]:
-    """The subject of the clause a verb of a prepositional phrase hangs on: "After seizing
-    the area, the ISF fought ..." (the ISF)."""
-    if verb.dep_ != "pcomp" or verb.head.dep_ != "prep":
-        return ()
-    clause = verb.head.head
-    return tuple(t for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")
-                 for t in conjuncts(c))
 
 
 def _backing(predicate: str, subject: Mention) -> str:
