@@ -222,6 +222,7 @@ class MentionIndex:
             key=lambda item: item[:2])
         self._starts = [item[0] for item in self._by_start]
         self._in_order: dict[tuple[int, int], list[Mention]] = {}
+        self._names: dict[tuple[int, int], Mention] | None = None  # names by bounds, on first use
 
     def at(self, token: Token) -> Mention | None:
         """The mention covering ``token``, if any."""
@@ -238,6 +239,15 @@ class MentionIndex:
                 if child.dep_ == "appos" and self.at(child) is not None:
                     return self.at(child)
         return mention
+
+    def name_of(self, mention: Mention) -> Mention:
+        """The name a description stands in apposition with ("the Iraqi Foreign Minister,
+        Ibrahim al-Jaafari": al-Jaafari; its ``refers_to``), else ``mention`` itself."""
+        if not mention.nominal or mention.refers_to is None:
+            return mention
+        if self._names is None:
+            self._names = {(m.start, m.end): m for m in self.spans if not m.nominal}
+        return self._names.get(mention.refers_to, mention)
 
     def _reporter(self, pronoun: Token) -> Mention | None:
         """ "Aksyonov said he had signed a decree": "he" is the person who says so."""

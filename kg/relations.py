@@ -239,21 +239,15 @@ def named_arguments(found: Iterable[Found], index: MentionIndex) -> list[Found]:
     Returns
     -------
     list of Found
-        The readings, each argument that is such a description replaced by its name.
+        The readings, each argument that is such a description replaced by its name
+        (:meth:`kg.frames.MentionIndex.name_of`).
     """
-    names = {(m.start, m.end): m for m in index.spans if not m.nominal}
     out = []
     for subject, predicate, obj, confidence in found:
-        subject, obj = _named(subject, names), _named(obj, names)
+        subject, obj = index.name_of(subject), index.name_of(obj)
         if subject != obj:
             out.append((subject, predicate, obj, confidence))
     return out
-
-
-def _named(mention: Mention, names: dict[tuple[int, int], Mention]) -> Mention:
-    if not mention.nominal or mention.refers_to is None:
-        return mention
-    return names.get(mention.refers_to, mention)
 
 
 def _best(found: Iterable[Found]) -> Iterator[Relation]:

@@ -47,7 +47,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kg.frames import MentionIndex, columns, is_usable, units
-from kg.relations import MAX_SENTENCE_TOKENS, PREDICATES, SYMMETRIC, fits, named_arguments
+from kg.relations import MAX_SENTENCE_TOKENS, PREDICATES, SYMMETRIC, fits
 from kg.types import Mention, Relation, RelationCandidate, Sentence
 
 __all__ = [
@@ -595,7 +595,7 @@ def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | No
         any relation between two kinds of actor (:func:`_generic`), a story's dateline and
         its agency (:func:`_dateline`) and a name in a relative clause on a third mention
         and a name outside it (:func:`_aside`); a description that a name stands in
-        apposition with is read as the name (:func:`kg.relations.named_arguments`).
+        apposition with is read as the name (:meth:`kg.frames.MentionIndex.name_of`).
     """
     model = model or active_model()
     if model is None or not mentions:
@@ -627,10 +627,10 @@ def classify(doc: Any, mentions: Sequence[Mention], *, model: RelationModel | No
             continue  # "MOSCOW (Reuters) -": where the story was filed, not where Reuters is
         if _aside(first, second, index) or _aside(second, first, index):
             continue  # "the head of Crimea - which Russia annexed": Russia is Crimea's
-        named = named_arguments([(subject, predicate, obj, probability)], index)
-        if not named or not fits(named[0][0], predicate, named[0][2]):
+        # "the Iraqi Foreign Minister, Ibrahim al-Jaafari": read on the name
+        subject, obj = index.name_of(subject), index.name_of(obj)
+        if subject == obj or not fits(subject, predicate, obj):
             continue
-        subject, _, obj, _ = named[0]  # "the Iraqi Foreign Minister, Ibrahim al-Jaafari"
         yield Relation(subject, predicate, obj, subject.sentence, round(probability, 2))
 
 
