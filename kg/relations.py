@@ -360,6 +360,9 @@ _TAKING_FROM_VERBS = frozenset(("liberate", "free", "retake", "recapture", "seiz
 _CONTROL_HOLDING = frozenset(("have", "claim", "gain", "take", "seize", "regain", "assume",
                               "retain", "keep", "establish", "exercise", "wrest", "hold"))
 
+#: Every verb :func:`control_relations` reads ("fall": "Mosul fell to ISIL").
+_CONTROL_VERBS = _TAKING_VERBS | _TAKING_FROM_VERBS | {"fall"}
+
 
 def control_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
     """Who is in charge of a place by holding it (``leads``; :func:`fits` keeps a person or
@@ -376,7 +379,7 @@ def control_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
     """
     for token in sent:
         word = lemma(token)
-        if token.pos_ in ("VERB", "AUX") and word in _TAKING_VERBS | _TAKING_FROM_VERBS | {"fall"}:
+        if token.pos_ in ("VERB", "AUX") and word in _CONTROL_VERBS:
             frame = verb_frame(token)
             if frame.negated or _hedged(token):
                 continue
@@ -402,8 +405,10 @@ def control_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
                 frame.obliques.get("to", ()))
             head = token.head
             if word == "control" and token.dep_ == "dobj" and lemma(head) in _CONTROL_HOLDING \
-                    and not _aim(head) and not verb_frame(head).negated:
-                holders += verb_frame(head).agents
+                    and not _aim(head):
+                holding = verb_frame(head)
+                if not holding.negated:
+                    holders += holding.agents
             for holder in index.of(holders):
                 for place in places:
                     yield holder, "leads", place, 0.6
