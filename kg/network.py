@@ -781,15 +781,70 @@ def betweenness(graph: nx.Graph, *, exact_limit: int = 500, k: int = 128, seed: 
     sources = random.Random(seed).sample(linked, min(k, len(linked)))
     if len(sources) < 2:
         return dict.fromkeys(graph, 0.0)
-    # every node a target: the sums of Brandes' accumulation from the sampled sources, which
-    # networkx halves for an undirected graph (each pair is counted from both ends)
-    sums = nx.betweenness_centrality_subset(graph, sources, list(graph), normalized=False,
-                                            weight=weight)
+    # every node a target: the sums of Brandes' accumulation from the sampled sources, halved
+    # for an undirected graph (each pair is counted from both ends) as networkx halves them
+    if weight is None:
+        sums = _sampled_dependencies(graph, linked, sources)
+    else:
+        sums = nx.betweenness_centrality_subset(graph, sources, list(graph), normalized=False,
+                                                weight=weight)
     n, picked = len(graph), len(sources)
     normal = 2.0 * (len(linked) - 1) / ((n - 1) * (n - 2))
     chosen = set(sources)
     return {node: value * normal / (picked - 1 if node in chosen else picked)
             for node, value in sums.items()}
+
+
+def _sampled_dependencies(graph: nx.Graph, linked: list[Hashable], sources: list[Hashable],
+                          *, chunk: int = 8) -> dict[Hashable, float]:
+    """Half the sum over ``sources`` of Brandes' dependencies of each node of ``graph``, by
+    hop counts: what ``nx.betweenness_centrality_subset(graph, sources, list(graph),
+    normalized=False)`` gives (to about 1e-14 relative: the same sums added in another order).
+
+    networkx walks each source's shortest paths in Python, node by node: on the projection of
+    1,000 benchmark documents (8,379 nodes, 30,653 links) its 128 sources took 11-13 CPU s,
+    the largest step of a build's outputs. Here scipy's breadth-first search (in C) gives each
+    source's distances, and Brandes' two passes run over the links one level of distance at
+    a time as numpy sums: 0.65 s for the same sums. Only ``linked`` nodes (the nodes with a
+    neighbour; every source is one) can be on a path, so the matrix holds them alone.
+    """
+    from scipy.sparse import csgraph
+
+    position = {node: i for i, node in enumerate(linked)}
+    n = len(linked)
+    matrix = nx.to_scipy_sparse_array(graph, nodelist=linked, weight=None, format="csr")
+    matrix.setdiag(0)  # a self-loop is on no shortest path
+    matrix.eliminate_zeros()
+    edges = matrix.tocoo()
+    tails, heads = edges.row.astype(np.int64), edges.col.astype(np.int64)  # both directions
+    total = np.zeros(n)
+    starts = [position[source] for source in sources]
+    for first in range(0, len(starts), chunk):  # a few sources' distances at once
+        batch = starts[first:first + chunk]
+        distances = csgraph.shortest_path(matrix, directed=False, unweighted=True, indices=batch)
+        for start, distance in zip(batch, distances):
+            tail_distance = distance[tails]
+            # the links of the source's shortest-path DAG, ordered by the tail's distance
+            on_path = np.isfinite(tail_distance) & (distance[heads] == tail_distance + 1)
+            level = tail_distance[on_path].astype(np.int64)
+            order = np.argsort(level, kind="stable")
+            up, down, level = tails[on_path][order], heads[on_path][order], level[order]
+            cuts = np.concatenate(([0], np.flatnonzero(np.diff(level)) + 1, [len(level)]))
+            steps = list(pairwise(cuts.tolist()))
+            sigma = np.zeros(n)  # shortest paths from the source to each node
+            sigma[start] = 1.0
+            for a, b in steps:
+                sigma += np.bincount(down[a:b], weights=sigma[up[a:b]], minlength=n)
+            delta = np.zeros(n)  # each node's dependency, from the farthest level back
+            for a, b in reversed(steps):
+                tail, head = up[a:b], down[a:b]
+                delta += np.bincount(tail, weights=sigma[tail] / sigma[head] * (1.0 + delta[head]),
+                                     minlength=n)
+            delta[start] = 0.0  # a source is no intermediate of its own paths
+            total += delta
+    sums = dict.fromkeys(graph, 0.0)
+    sums.update(zip(linked, (0.5 * total).tolist()))
+    return sums
 
 
 def _linked(graph: nx.Graph) -> list[Hashable]:

@@ -11,6 +11,8 @@ from rdflib import Graph, URIRef
 from kg.network import (
     ANALYSIS_GRAPH,
     CO_OCCURS,
+    _linked,
+    _sampled_dependencies,
     actor_graph,
     analyse_store,
     betweenness,
@@ -241,6 +243,26 @@ def test_sampled_betweenness_draws_its_sources_among_the_linked_nodes():
             exact_star[0], rel=1e-9)
     # the sample drawn among all nodes (networkx's) mostly missed the star
     assert nx.betweenness_centrality(star, k=5, seed=0)[0] < exact_star[0] / 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sampled_betweenness_sums_are_networkx_s(seed):
+    # kg.network sums the sampled sources' dependencies with scipy and numpy: the same
+    # figures as networkx's walk in Python, on graphs with several components, self-loops,
+    # isolated nodes, many shortest paths between two nodes, and string and tuple nodes
+    import random
+
+    g = nx.gnp_random_graph(400, 0.006, seed=seed)
+    g.add_edges_from(nx.grid_2d_graph(6, 7).edges)  # many shortest paths between corners
+    g.add_edges_from([(3, 3), (7, 7), ("x", "y"), ("y", "z")])
+    g.add_nodes_from(range(1000, 1150))
+    linked = _linked(g)
+    sources = random.Random(seed).sample(linked, 40)
+    ours = _sampled_dependencies(g, linked, sources)
+    theirs = nx.betweenness_centrality_subset(g, sources, list(g), normalized=False)
+    assert list(ours) == list(theirs)
+    assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
+    assert sum(theirs.values()) > 0
 
 
 def test_sampled_betweenness_of_a_graph_without_links_is_zero():
