@@ -408,3 +408,23 @@ def test_cooccurrence_links_beyond_the_budget_keep_the_pairs_named_together_most
     monkeypatch.setattr(kg.network, "hash", clash, raising=False)
     monkeypatch.setattr(kg.tallies, "hash", clash, raising=False)  # kg.tallies.hash_counts
     assert links(actor_graph(store, cooccurrence="always", max_cooccurrence=1)) == {(CAM, HUN): 2}
+
+
+def test_cooccurrence_links_made_in_one_pass_are_undone_past_the_budget(store, monkeypatch):
+    """A graph of no more nodes than the budget is linked in one pass, undone to the graph
+    before it (events as nodes keep their own evidence) when more links come than the budget."""
+    def dump(graph: nx.MultiDiGraph) -> tuple[object, ...]:
+        return (graph.graph, sorted(graph.nodes(data=True)),
+                sorted(graph.edges(keys=True, data=True)))
+
+    counted_first = {budget: dump(actor_graph(store, events="nodes", cooccurrence="always",
+                                              max_cooccurrence=budget)) for budget in (1, 6)}
+
+    class Small(nx.MultiDiGraph):  # a graph the size of any budget: linked in one pass first
+        def number_of_nodes(self) -> int:
+            return 0
+
+    monkeypatch.setattr("kg.network.nx.MultiDiGraph", Small)
+    for budget in (1, 6):
+        assert dump(actor_graph(store, events="nodes", cooccurrence="always",
+                                max_cooccurrence=budget)) == counted_first[budget]
