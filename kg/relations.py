@@ -199,6 +199,7 @@ def relations(
     """
     index = index if index is not None else MentionIndex(doc, mentions)
     covered = index.by_token
+    spaces = columns(doc).spaces
     for sent in units(doc):
         if not any(i in covered for i in range(sent.start, sent.end)):
             continue
@@ -217,7 +218,7 @@ def relations(
             found += place_relations(sent, index)
         else:
             found += place_relations(sent, index, prepositions=False)
-            if sum(not t.is_space for t in sent) <= max_tokens:
+            if sent.end - sent.start - sum(spaces[sent.start:sent.end]) <= max_tokens:
                 # a list is what a verb of including takes: "Coalition nations include A, B, ..."
                 found += included_members(sent, index)
         yield from _best(named_arguments(found, index))
@@ -377,9 +378,19 @@ def control_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
       control of Mosul");
     - the one a place "fell to" ("the fall of Mosul to ISIL", "Mosul fell to ISIL").
     """
-    for token in sent:
-        word = lemma(token)
-        if token.pos_ in ("VERB", "AUX") and word in _CONTROL_VERBS:
+    doc = sent.doc
+    table = columns(doc)
+    poses = table.poses
+    for i in range(sent.start, sent.end):
+        # the words it reads, found in the Doc's columns without a Token of each word
+        # ("control" and "fall" as nouns are in _CONTROL_VERBS too)
+        if poses[i] not in ("VERB", "AUX", "NOUN"):
+            continue
+        word = table.lemma(i)
+        if word not in _CONTROL_VERBS:
+            continue
+        token = doc[i]
+        if token.pos_ in ("VERB", "AUX"):
             frame = verb_frame(token)
             if frame.negated or _hedged(token):
                 continue
@@ -396,7 +407,7 @@ def control_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
                 for taker in index.of(frame.agents or _clause_subject(token)):
                     for place in places:
                         yield taker, "leads", place, 0.6
-        elif token.pos_ == "NOUN" and word in ("control", "fall"):
+        elif word in ("control", "fall"):  # a noun
             frame = noun_frame(token)
             if frame.negated:
                 continue
@@ -420,12 +431,16 @@ def fighting_together(sent: Span, index: MentionIndex) -> Iterator[Found]:
     committed to defeating these terrorists" (the subject of the clause the verb's
     prepositional phrase completes).
     """
-    for token in sent:
-        if token.pos_ not in ("VERB", "AUX"):
+    doc = sent.doc
+    table = columns(doc)
+    poses = table.poses
+    for i in range(sent.start, sent.end):
+        if poses[i] not in ("VERB", "AUX"):
             continue
-        entry = RELATION_VERBS.get(lemma(token))
+        entry = RELATION_VERBS.get(table.lemma(i))
         if entry is None or entry[0] != "fightsAgainst":
             continue
+        token = doc[i]
         frame = verb_frame(token)
         if frame.negated or _hedged(token):
             continue
@@ -450,9 +465,13 @@ def provided_support(sent: Span, index: MentionIndex) -> Iterator[Found]:
     Syrian opposition", "the UK provides the government of Iraq with military support",
     "Coalition forces provided air support for local forces".
     """
-    for token in sent:
-        if token.pos_ != "VERB" or lemma(token) not in _GIVING_VERBS:
+    doc = sent.doc
+    table = columns(doc)
+    poses = table.poses
+    for i in range(sent.start, sent.end):
+        if poses[i] != "VERB" or table.lemma(i) not in _GIVING_VERBS:
             continue
+        token = doc[i]
         frame = verb_frame(token)
         if frame.negated or _hedged(token):
             continue
@@ -537,9 +556,13 @@ def meeting_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
     Yields ``(speaker, "communicatedWith", partner, confidence)``; no relation under a
     negated or hedged verb ("did not hold talks with", "may hold talks with").
     """
-    for noun in sent:
-        if noun.pos_ != "NOUN" or lemma(noun) not in _MEETING_NOUNS:
+    doc = sent.doc
+    table = columns(doc)
+    poses = table.poses
+    for i in range(sent.start, sent.end):
+        if poses[i] != "NOUN" or table.lemma(i) not in _MEETING_NOUNS:
             continue
+        noun = doc[i]
         partners = [m for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "with"
                     for obj in prep.children if obj.dep_ == "pobj"
                     for m in index.of(conjuncts(obj))]
@@ -608,10 +631,14 @@ def included_members(sent: Span, index: MentionIndex) -> Iterator[Found]:
     list ("Coalition nations which have conducted strikes include Australia, Bahrain,
     Canada, Denmark, France, ..."), which is what such a verb takes.
     """
-    for token in sent:
-        preps = MEMBERSHIP_VERBS.get(lemma(token)) if token.pos_ in ("VERB", "AUX") else None
+    doc = sent.doc
+    table = columns(doc)
+    poses = table.poses
+    for i in range(sent.start, sent.end):
+        preps = MEMBERSHIP_VERBS.get(table.lemma(i)) if poses[i] in ("VERB", "AUX") else None
         if preps is None:
             continue
+        token = doc[i]
         frame = verb_frame(token)
         if not frame.negated and not _hedged(token):
             yield from _members(frame, preps, index)
@@ -649,8 +676,9 @@ def _arguments(frame: Frame, preps: frozenset[str | None], index: MentionIndex) 
 
 def _hedged(verb: Token) -> bool:
     """A verb under a modal of doubt or a question ("may have met", "did X meet Y?")."""
+    table = columns(verb.doc)  # the sentence's last word, without making its Span
     return any(c.lower_ in ("may", "might", "could", "would") and c.dep_ == "aux"
-               for c in verb.children) or verb.sent[-1].text == "?"
+               for c in verb.children) or table.texts[table.sent_end[verb.i] - 1] == "?"
 
 
 # ---------------------------------------------------------------- titles

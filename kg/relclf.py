@@ -656,19 +656,27 @@ def _aside(inner: Span, outer: Span, index: MentionIndex) -> bool:
     """Whether ``inner`` lies in a relative clause on a third mention that ``outer`` is not
     in: "Sergei Aksyonov, the head of Crimea - which Russia annexed from Ukraine": Russia is
     said of Crimea, not of Aksyonov."""
-    token = inner.root
+    doc = inner.doc
+    table = columns(doc)
+    deps, heads = table.deps, table.heads
+    inner_root, outer_root = inner.root.i, outer.root.i
     outer_tokens = range(outer.start, outer.end)
-    while token.dep_ != "ROOT" and token.head is not token:
-        if token.dep_ == "relcl":
+    # up from the root of inner by the Doc's columns: a Token only for the clause's verb (a
+    # word that is its own head stops the walk; Token.head is a new object every time, so
+    # the walk over Tokens stopped at the ROOT label alone, which every parse here has)
+    i = inner_root
+    while deps[i] != "ROOT" and heads[i] != i:
+        if deps[i] == "relcl":
+            token = doc[i]
             owner = index.at(token.head)
             clause = range(token.left_edge.i, token.right_edge.i + 1)
-            if owner is None or inner.root.i not in clause or outer.root.i in clause:
+            if owner is None or inner_root not in clause or outer_root in clause:
                 return False
             # "which" never opens a clause on a person: the parser hung it on the wrong name
             misplaced = owner.cls == "Person" and any(
                 c.lower_ == "which" for c in token.children if c.dep_ != "prep")
-            return token.head.i not in outer_tokens or misplaced
-        token = token.head
+            return heads[i] not in outer_tokens or misplaced
+        i = heads[i]
     return False
 
 
