@@ -337,6 +337,7 @@ def _named_mentions(doc: Doc) -> Iterator[Mention]:
         if bounds is not None and ent.label_ == "PERSON"
     }
     inside_titles = [title for title in titles.values() if title is not None]
+    idxs, texts = table.idxs, table.texts
     for ent in ents:
         name = names[ent]
         if _title_entity(ent):
@@ -350,19 +351,20 @@ def _named_mentions(doc: Doc) -> Iterator[Mention]:
         title = titles.get(ent)
         if title is not None:
             cls, strong = "Person", True
+        # offsets from the Doc's columns (Token.idx, Token.text), without a Token of each
         start_tok = title[0] if title is not None else first
-        start = doc[start_tok].idx
-        end = doc[last - 1].idx + len(doc[last - 1].text)
-        name_start, name_end = _strip_possessive(text_of(doc), doc[first].idx, end)
+        start = idxs[start_tok]
+        end = idxs[last - 1] + len(texts[last - 1])
+        name_start, name_end = _strip_possessive(text_of(doc), idxs[first], end)
         acting = _acting(doc[first:last])
         if title is None:
             start, end = name_start, name_end
             # an organisation's name takes its article ("the Coalition"), as does a country
             # that acts as its government ("the United States said")
             if _takes_article(cls, acting) and first > 0:
-                article = doc[first - 1]
-                if article.lower_ == "the" and article.i >= ent.sent.start:
-                    start = article.idx
+                article = first - 1  # in the sentence of ent (ent.sent.start)
+                if table.lowers[article] == "the" and article >= table.sent_start[ent.start]:
+                    start = idxs[article]
         else:
             end = name_end
         yield Mention(
@@ -405,6 +407,9 @@ def _person_extent(ent: Span, bounds: tuple[int, int] | None) -> tuple[int, int]
         return bounds
     doc = ent.doc
     first, last = bounds
+    # the bounds of ent.sent, read off the Doc's columns (Span.sent walks the Doc for each)
+    table = columns(doc)
+    sent_start, sent_end = table.sent_start[ent.start], table.sent_end[ent.start]
 
     def part(token: Token) -> bool:
         return (
@@ -413,13 +418,13 @@ def _person_extent(ent: Span, bounds: tuple[int, int] | None) -> tuple[int, int]
             and token.is_alpha
             and not token.ent_type_
             and token.lower_ not in TITLE_WORDS
-            and token.sent == ent.sent
+            and table.sent_start[token.i] == sent_start  # token.sent == ent.sent
             and "\n" not in token.whitespace_
         )
 
-    while last < ent.sent.end and part(doc[last]) and "\n" not in doc[last - 1].whitespace_:
+    while last < sent_end and part(doc[last]) and "\n" not in doc[last - 1].whitespace_:
         last += 1
-    while first > ent.sent.start and part(doc[first - 1]):
+    while first > sent_start and part(doc[first - 1]):
         first -= 1
     return first, last
 
@@ -621,7 +626,7 @@ def _title_before(doc: Doc, first: int) -> tuple[int, int] | None:
     East", "Lt. Gen."): title words, capitalised modifiers and "of/for the" between them,
     starting with a title word and holding a head word (a minister, not just "Foreign")."""
     i = first - 1
-    sent_start = doc[first].sent.start
+    sent_start = columns(doc).sent_start[first]  # doc[first].sent.start
     while i >= sent_start:
         token = doc[i]
         if token.ent_type_ == "PERSON":
@@ -650,11 +655,13 @@ def _nominal_mentions(doc: Doc, named: list[Mention]) -> Iterator[Mention]:
     places = [(m.start, m.end) for m in named if m.cls in ("Location", "Country")]
     people = [(m.start, m.end) for m in named if m.cls == "Person"]
     actors = [(m.start, m.end) for m in named if m.cls in ("Person", "Organization")]
+    table = columns(doc)
     for chunk in _actor_chunks(doc):
         root = chunk.root
-        if root.pos_ in _PRONOUNS or root.ent_type_ and not _title_token(root):
+        r = root.i  # its facts from the Doc's columns: most chunks stop at the first tests
+        if table.poses[r] in _PRONOUNS or table.ent_types[r] and not _title_token(root):
             continue
-        cls = head_class(root.lower_, lemma(root))
+        cls = head_class(table.lowers[r], table.lemma(r))
         if cls is None:
             continue
         if cls == "Person" and root.tag_ in ("NNS", "NNPS"):
@@ -703,7 +710,7 @@ def _actor_chunks(doc: Doc) -> Iterator[Span]:
         token = doc[i]
         if lemma(token) in TITLE_HEADS and noun_class(lemma(token)) == "Person":
             first = token.i
-            while first > token.sent.start and doc[first - 1].dep_ in _TITLE_MODIFIER_DEPS \
+            while first > table.sent_start[i] and doc[first - 1].dep_ in _TITLE_MODIFIER_DEPS \
                     and doc[first - 1].head.i >= token.i and doc[first - 1].i not in in_chunk:
                 first -= 1
             yield doc[first : token.i + 1]

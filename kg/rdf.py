@@ -399,7 +399,14 @@ def _add_relations(graph: _Triples, context: URIRef, result: DocumentResult) -> 
         graph.add((node, _OBJECT_MENTION, _span(context, *relation.object[:2])))
         graph.add((node, _DERIVED, _sentence_node(graph, context, result, written,
                                                   relation.sentence)))
-        graph.add((node, _CONFIDENCE, _term(Literal(Decimal(str(relation.confidence))))))
+        graph.add((node, _CONFIDENCE, _confidence(relation.confidence)))
+
+
+@lru_cache(maxsize=1024, typed=True)  # typed: 1 and 1.0 are written apart
+def _confidence(value: float) -> str:
+    """A confidence as an ``xsd:decimal`` literal in N-Triples, remembered: confidences are
+    rounded to two places, so a few values recur in every document (see :func:`_index`)."""
+    return _term(Literal(Decimal(str(value))))
 
 
 def _sentence_node(
