@@ -316,8 +316,11 @@ def _community_positions(graph: nx.Graph, *, spacing: float = 30.0, seed: int = 
     Communities are placed on a sunflower spiral, largest in the middle, each in a disc whose
     area grows with its size; inside, a Fruchterman-Reingold layout of the community's own
     links (:func:`networkx.spring_layout`, seeded), or random places above 1,000 members.
-    Each community costs at most (its size)^2, so 5,000 nodes take about a second, where
-    vis-network's Barnes-Hut needs ~100 ms per iteration at that size.
+    Each community costs at most (its size)^2, where vis-network's Barnes-Hut needs ~100 ms
+    per iteration at 5,000 nodes. networkx 3.6 (the version installed) lays out a community
+    of 500 nodes or more by its "energy" method (scipy's L-BFGS): the explorer of the
+    1,000-document benchmark spent about 80% of its 16 s here (cProfile of
+    ``benchmarks/bench_outputs.py``, 2026-11-30), most of it in its few largest communities.
     """
     rng = random.Random(seed)
     groups: dict[int, list[Hashable]] = {}
