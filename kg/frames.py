@@ -13,7 +13,7 @@ English models).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from typing import NamedTuple, TypeVar
 
 import numpy
@@ -53,6 +53,7 @@ __all__ = [
     "unit_bounds",
     "units",
     "verb_frame",
+    "words_in",
 ]
 
 _SUBJECTS = frozenset(("nsubj", "csubj"))
@@ -470,6 +471,29 @@ def columns(doc: Doc) -> Columns:
     """The :class:`Columns` of ``doc``: the same table on every call for one Doc (see
     :func:`kept`)."""
     return kept(doc, "columns", lambda: Columns(doc))
+
+
+def words_in(sent: Span, poses: Container[str], lemmas: Container[str]
+             ) -> Iterator[tuple[Token, str]]:
+    """The words of ``sent`` whose part of speech is in ``poses`` and whose lemma
+    (:func:`kg.lexicon.lemma`) is in ``lemmas``, with that lemma, in order.
+
+    Read off the Doc's :func:`columns`: a ``Token`` is made only for the words found, where
+    a rule that tests every word of every sentence would make one for each.
+
+    >>> from kg.nlp import load_pipeline
+    >>> doc = load_pipeline()("ISIL seized Mosul and held talks with Baghdad.")
+    >>> [(token.text, word) for token, word in words_in(doc[:], ("VERB",), {"seize", "hold"})]
+    [('seized', 'seize'), ('held', 'hold')]
+    """
+    doc = sent.doc
+    table = columns(doc)
+    tags = table.poses
+    for i in range(sent.start, sent.end):
+        if tags[i] in poses:
+            word = table.lemma(i)
+            if word in lemmas:
+                yield doc[i], word
 
 
 def is_usable(sent: Span, *, max_tokens: int) -> bool:

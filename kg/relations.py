@@ -62,6 +62,7 @@ from kg.frames import (
     noun_frame,
     units,
     verb_frame,
+    words_in,
 )
 from kg.lexicon import (
     LEADER_TITLES,
@@ -378,18 +379,8 @@ def control_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
       control of Mosul");
     - the one a place "fell to" ("the fall of Mosul to ISIL", "Mosul fell to ISIL").
     """
-    doc = sent.doc
-    table = columns(doc)
-    poses = table.poses
-    for i in range(sent.start, sent.end):
-        # the words it reads, found in the Doc's columns without a Token of each word
-        # ("control" and "fall" as nouns are in _CONTROL_VERBS too)
-        if poses[i] not in ("VERB", "AUX", "NOUN"):
-            continue
-        word = table.lemma(i)
-        if word not in _CONTROL_VERBS:
-            continue
-        token = doc[i]
+    # "control" and "fall" as nouns are in _CONTROL_VERBS too
+    for token, word in words_in(sent, ("VERB", "AUX", "NOUN"), _CONTROL_VERBS):
         if token.pos_ in ("VERB", "AUX"):
             frame = verb_frame(token)
             if frame.negated or _hedged(token):
@@ -431,16 +422,9 @@ def fighting_together(sent: Span, index: MentionIndex) -> Iterator[Found]:
     committed to defeating these terrorists" (the subject of the clause the verb's
     prepositional phrase completes).
     """
-    doc = sent.doc
-    table = columns(doc)
-    poses = table.poses
-    for i in range(sent.start, sent.end):
-        if poses[i] not in ("VERB", "AUX"):
+    for token, word in words_in(sent, ("VERB", "AUX"), RELATION_VERBS):
+        if RELATION_VERBS[word][0] != "fightsAgainst":
             continue
-        entry = RELATION_VERBS.get(table.lemma(i))
-        if entry is None or entry[0] != "fightsAgainst":
-            continue
-        token = doc[i]
         frame = verb_frame(token)
         if frame.negated or _hedged(token):
             continue
@@ -465,13 +449,7 @@ def provided_support(sent: Span, index: MentionIndex) -> Iterator[Found]:
     Syrian opposition", "the UK provides the government of Iraq with military support",
     "Coalition forces provided air support for local forces".
     """
-    doc = sent.doc
-    table = columns(doc)
-    poses = table.poses
-    for i in range(sent.start, sent.end):
-        if poses[i] != "VERB" or table.lemma(i) not in _GIVING_VERBS:
-            continue
-        token = doc[i]
+    for token, _ in words_in(sent, ("VERB",), _GIVING_VERBS):
         frame = verb_frame(token)
         if frame.negated or _hedged(token):
             continue
@@ -556,13 +534,7 @@ def meeting_relations(sent: Span, index: MentionIndex) -> Iterator[Found]:
     Yields ``(speaker, "communicatedWith", partner, confidence)``; no relation under a
     negated or hedged verb ("did not hold talks with", "may hold talks with").
     """
-    doc = sent.doc
-    table = columns(doc)
-    poses = table.poses
-    for i in range(sent.start, sent.end):
-        if poses[i] != "NOUN" or table.lemma(i) not in _MEETING_NOUNS:
-            continue
-        noun = doc[i]
+    for noun, _ in words_in(sent, ("NOUN",), _MEETING_NOUNS):
         partners = [m for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "with"
                     for obj in prep.children if obj.dep_ == "pobj"
                     for m in index.of(conjuncts(obj))]
@@ -631,14 +603,8 @@ def included_members(sent: Span, index: MentionIndex) -> Iterator[Found]:
     list ("Coalition nations which have conducted strikes include Australia, Bahrain,
     Canada, Denmark, France, ..."), which is what such a verb takes.
     """
-    doc = sent.doc
-    table = columns(doc)
-    poses = table.poses
-    for i in range(sent.start, sent.end):
-        preps = MEMBERSHIP_VERBS.get(table.lemma(i)) if poses[i] in ("VERB", "AUX") else None
-        if preps is None:
-            continue
-        token = doc[i]
+    for token, word in words_in(sent, ("VERB", "AUX"), MEMBERSHIP_VERBS):
+        preps = MEMBERSHIP_VERBS[word]
         frame = verb_frame(token)
         if not frame.negated and not _hedged(token):
             yield from _members(frame, preps, index)
